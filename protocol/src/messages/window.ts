@@ -1,0 +1,135 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { envelopeFields } from './envelope.ts';
+import { Count, Identifier, Ratio, Seconds } from '../ids.ts';
+
+/** Why a section of a window is missing: reports show "unavailable", never zero. */
+export const UnavailableReason = Type.Union(
+  [
+    Type.Literal('not-implemented'),
+    Type.Literal('disabled'),
+    Type.Literal('no-source'),
+    Type.Literal('no-model'),
+    Type.Literal('model-mismatch'),
+    Type.Literal('source-gap'),
+    Type.Literal('too-few-people'),
+    Type.Literal('error'),
+  ],
+  { description: 'Why a figure is null.' },
+);
+export type UnavailableReason = Static<typeof UnavailableReason>;
+
+/** Student speech segment durations, binned so no per-utterance series leaves the device [PRIV-2]. */
+export const STUDENT_TURN_BIN_EDGES_S = [2, 5, 15] as const;
+/** Wait-time histogram bin edges in seconds: <1, 1-3, 3-5, 5-10, >=10 (Rowe's 3 s threshold is an edge). */
+export const WAIT_TIME_BIN_EDGES_S = [1, 3, 5, 10] as const;
+
+const Bins = (n: number, description: string) =>
+  Type.Array(Count('count in bin'), { minItems: n, maxItems: n, description });
+
+export const AudioRoles = Type.Object(
+  {
+    teacherS: Seconds('Seconds with only the teacher speaking.'),
+    studentS: Seconds('Seconds with only students speaking.'),
+    overlapS: Seconds('Seconds with teacher and students speaking at once.'),
+    teacherToStudent: Count('Changes of speaker from teacher to student.'),
+    studentToTeacher: Count('Changes of speaker from student to teacher.'),
+    studentTurns: Count('Student speech segments starting in this window.'),
+    studentTurnBins: Bins(STUDENT_TURN_BIN_EDGES_S.length + 1, 'Student segment durations: <2, 2-5, 5-15, >=15 s.'),
+    longestTeacherS: Seconds('Longest uninterrupted teacher speech run ending in this window.'),
+  },
+  { additionalProperties: false },
+);
+
+export const AudioSection = Type.Object(
+  {
+    speechS: Seconds('Seconds of voice activity (any speaker).'),
+    silenceS: Seconds('Seconds analysed without voice activity.'),
+    levelDbfs: Type.Union([Type.Number({ minimum: -200, maximum: 0 }), Type.Null()], {
+      description: 'Mean sound level, dBFS (RMS).',
+    }),
+    levelDba: Type.Union([Type.Number({ minimum: -200, maximum: 200 }), Type.Null()], {
+      description: 'A-weighted level estimate, dB relative to full scale.',
+    }),
+    roles: Type.Union([AudioRoles, Type.Null()], { description: 'Speaker-role split; null when unavailable.' }),
+  },
+  { additionalProperties: false },
+);
+
+export const QUESTION_TYPES = ['open', 'closed', 'recall', 'higherOrder'] as const;
+
+export const SpeechSection = Type.Object(
+  {
+    teacherQuestions: Count('Questions asked by the teacher.'),
+    studentQuestions: Count('Questions asked by students.'),
+    questionTypes: Type.Object(
+      Object.fromEntries(QUESTION_TYPES.map((t) => [t, Count(`Teacher questions of type ${t}.`)])),
+      { additionalProperties: false },
+    ),
+    waitTime1Bins: Bins(WAIT_TIME_BIN_EDGES_S.length + 1, 'Wait after a teacher question: <1, 1-3, 3-5, 5-10, >=10 s.'),
+    waitTime2Bins: Bins(WAIT_TIME_BIN_EDGES_S.length + 1, 'Wait after a student answer: <1, 1-3, 3-5, 5-10, >=10 s.'),
+    categoryCounts: Type.Record(Type.String({ pattern: '^[a-z][a-zA-Z]{0,31}$' }), Count('utterances'), {
+      description: 'Utterances per instruction-type or talk-move category (enum names only).',
+    }),
+    transitions: Type.Record(Type.String({ pattern: '^[a-z][a-zA-Z]{0,31}>[a-z][a-zA-Z]{0,31}$' }), Count('transitions'), {
+      description: 'Flanders-style transition counts, key "from>to" over interaction categories.',
+    }),
+    teacherWordsPerMin: Type.Union([Type.Number({ minimum: 0, maximum: 1000 }), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+
+export const TeacherZone = Type.Union([
+  Type.Literal('podium'),
+  Type.Literal('board'),
+  Type.Literal('aisle'),
+  Type.Literal('back'),
+]);
+
+export const VisionSection = Type.Object(
+  {
+    framesAnalysed: Count('Frames analysed in this window.'),
+    personsVisibleMean: Type.Number({ minimum: 0, maximum: 500, description: 'Mean students visible.' }),
+    handsRaisedPeak: Type.Union([Count('Peak hands raised.'), Type.Null()]),
+    handsRaisedMean: Type.Union([Type.Number({ minimum: 0, maximum: 500 }), Type.Null()]),
+    standingPeak: Type.Union([Count('Peak students standing.'), Type.Null()]),
+    headsUpRatio: Type.Union([Ratio('Share of visible students with head up, facing the front.'), Type.Null()]),
+    teacherZoneS: Type.Union([
+      Type.Object(
+        { podium: Seconds('s'), board: Seconds('s'), aisle: Seconds('s'), back: Seconds('s') },
+        { additionalProperties: false },
+      ),
+      Type.Null(),
+    ]),
+    teacherMovedM: Type.Union([Type.Number({ minimum: 0, maximum: 10_000 }), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+
+export const WindowV1 = Type.Object(
+  {
+    schema: Type.Literal('window/1'),
+    ...envelopeFields,
+    lessonId: Identifier('Lesson this window belongs to.'),
+    index: Count('Window index within the lesson, from 0.'),
+    durationS: Type.Number({ exclusiveMinimum: 0, maximum: 3600, description: 'Nominal window length, s.' }),
+    coverageS: Seconds('Seconds of the window actually analysed; less than durationS where the source had a gap.'),
+    audio: Type.Union([AudioSection, Type.Null()]),
+    speech: Type.Union([SpeechSection, Type.Null()]),
+    vision: Type.Union([VisionSection, Type.Null()]),
+    unavailable: Type.Object(
+      {
+        audio: Type.Optional(UnavailableReason),
+        roles: Type.Optional(UnavailableReason),
+        speech: Type.Optional(UnavailableReason),
+        vision: Type.Optional(UnavailableReason),
+      },
+      { additionalProperties: false, description: 'Reason for each null section.' },
+    ),
+  },
+  { additionalProperties: false, $id: 'window/1', description: 'Aggregates of one fixed time window.' },
+);
+export type WindowV1 = Static<typeof WindowV1>;
+export type AudioSection = Static<typeof AudioSection>;
+export type AudioRoles = Static<typeof AudioRoles>;
+export type SpeechSection = Static<typeof SpeechSection>;
+export type VisionSection = Static<typeof VisionSection>;
