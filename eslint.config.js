@@ -3,7 +3,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'coverage/**', 'cloud/src/web/public/vendor/**', 'var/**'] },
+  {
+    ignores: ['**/node_modules/**', '**/dist/**', 'coverage/**', 'cloud/src/web/public/vendor/**', 'var/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

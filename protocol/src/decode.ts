@@ -22,7 +22,10 @@ export function validateMessage(value: unknown): { schema: SchemaId; message: An
   }
   const schema = (value as { schema?: unknown }).schema;
   if (!isSchemaId(schema)) {
-    throw new ProtocolError('E_UNKNOWN_SCHEMA', `unknown schema ${JSON.stringify(schema)?.slice(0, 40) ?? 'undefined'}`);
+    // Quote the value only when it looks like a schema id: a reason must never echo payload text [PRIV-1].
+    const shown =
+      typeof schema === 'string' && /^[a-z]{1,16}\/[0-9]{1,4}$/.test(schema) ? schema : 'not a schema id';
+    throw new ProtocolError('E_UNKNOWN_SCHEMA', `unknown schema (${shown})`);
   }
   const check = validatorFor(schema)!;
   if (!check.Check(value)) {
@@ -48,15 +51,19 @@ export function decodeMessage(topic: string, payload: Uint8Array | string): Deco
   let value: unknown;
   try {
     value = JSON.parse(typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8'));
-  } catch (err) {
-    throw new ProtocolError('E_MALFORMED_JSON', (err as Error).message.slice(0, 120));
+  } catch {
+    // V8's parse error quotes the start of the payload, which may be text or pixels [PRIV-1].
+    throw new ProtocolError('E_MALFORMED_JSON', 'payload is not valid JSON');
   }
   const { schema, message } = validateMessage(value);
   if (SCHEMAS[schema].kind !== parsedTopic.kind) {
     throw new ProtocolError('E_TOPIC_MISMATCH', `${schema} does not travel on "${parsedTopic.kind}"`);
   }
   if (message.deviceId !== parsedTopic.device) {
-    throw new ProtocolError('E_TOPIC_MISMATCH', `deviceId ${message.deviceId} published under ${parsedTopic.device}`);
+    throw new ProtocolError(
+      'E_TOPIC_MISMATCH',
+      `deviceId ${message.deviceId} published under ${parsedTopic.device}`,
+    );
   }
   return { topic: parsedTopic, schema, message };
 }

@@ -7,7 +7,8 @@ export const REJECTION_CODES = {
   E_MALFORMED_JSON: 'Payload is not a single JSON object.',
   E_UNKNOWN_SCHEMA: 'The `schema` field names a message type or version this side does not accept.',
   E_SCHEMA_VIOLATION: 'The message does not match its schema (types, ranges, unknown keys, free text).',
-  E_TOPIC_MISMATCH: 'The topic is not a device topic, its kind does not fit the schema, or its device level differs from `deviceId`.',
+  E_TOPIC_MISMATCH:
+    'The topic is not a device topic, its kind does not fit the schema, or its device level differs from `deviceId`.',
   E_TIME_RANGE: '`endMs` is before `startMs`.',
 } as const;
 

@@ -15,7 +15,8 @@ export interface DeviceAddress {
 const ID = new RegExp(IDENTIFIER_PATTERN);
 
 export function assertTopicLevel(value: string, what: string): void {
-  if (!ID.test(value)) throw new Error(`${what} "${value}" is not a valid topic level (${IDENTIFIER_PATTERN})`);
+  if (!ID.test(value))
+    throw new Error(`${what} "${value}" is not a valid topic level (${IDENTIFIER_PATTERN})`);
 }
 
 export function topicFor(address: DeviceAddress, kind: TopicKind): string {

@@ -39,7 +39,10 @@ export const LessonV1 = Type.Object(
     grade: Type.Union([Type.Integer({ minimum: 1, maximum: 12 }), Type.Null()]),
     source: LessonSource,
     windowS: Type.Number({ exclusiveMinimum: 0, maximum: 3600, description: 'Window length, s.' }),
-    windowCount: Type.Union([Count('Windows the device produced for the lesson (end event only).'), Type.Null()]),
+    windowCount: Type.Union([
+      Count('Windows the device produced for the lesson (end event only).'),
+      Type.Null(),
+    ]),
     endReason: Type.Union([
       Type.Literal('complete'),
       Type.Literal('stopped'),
@@ -51,7 +54,8 @@ export const LessonV1 = Type.Object(
   {
     additionalProperties: false,
     $id: 'lesson/1',
-    description: 'Lesson boundary: start, and end with the number of windows so the cloud can tell a complete lesson.',
+    description:
+      'Lesson boundary: start, and end with the number of windows so the cloud can tell a complete lesson.',
   },
 );
 export type LessonV1 = Static<typeof LessonV1>;

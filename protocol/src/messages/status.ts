@@ -2,7 +2,12 @@ import { Type, type Static } from '@sinclair/typebox';
 import { envelopeFields } from './envelope.ts';
 import { Count, Identifier, Ratio } from '../ids.ts';
 
-const Health = Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('down'), Type.Literal('absent')]);
+const Health = Type.Union([
+  Type.Literal('ok'),
+  Type.Literal('degraded'),
+  Type.Literal('down'),
+  Type.Literal('absent'),
+]);
 
 /** Retained heartbeat; the MQTT last will publishes the same shape with `online: false`. */
 export const StatusV1 = Type.Object(

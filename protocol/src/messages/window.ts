@@ -34,7 +34,10 @@ export const AudioRoles = Type.Object(
     teacherToStudent: Count('Changes of speaker from teacher to student.'),
     studentToTeacher: Count('Changes of speaker from student to teacher.'),
     studentTurns: Count('Student speech segments starting in this window.'),
-    studentTurnBins: Bins(STUDENT_TURN_BIN_EDGES_S.length + 1, 'Student segment durations: <2, 2-5, 5-15, >=15 s.'),
+    studentTurnBins: Bins(
+      STUDENT_TURN_BIN_EDGES_S.length + 1,
+      'Student segment durations: <2, 2-5, 5-15, >=15 s.',
+    ),
     longestTeacherS: Seconds('Longest uninterrupted teacher speech run ending in this window.'),
   },
   { additionalProperties: false },
@@ -50,7 +53,9 @@ export const AudioSection = Type.Object(
     levelDba: Type.Union([Type.Number({ minimum: -200, maximum: 200 }), Type.Null()], {
       description: 'A-weighted level estimate, dB relative to full scale.',
     }),
-    roles: Type.Union([AudioRoles, Type.Null()], { description: 'Speaker-role split; null when unavailable.' }),
+    roles: Type.Union([AudioRoles, Type.Null()], {
+      description: 'Speaker-role split; null when unavailable.',
+    }),
   },
   { additionalProperties: false },
 );
@@ -65,14 +70,24 @@ export const SpeechSection = Type.Object(
       Object.fromEntries(QUESTION_TYPES.map((t) => [t, Count(`Teacher questions of type ${t}.`)])),
       { additionalProperties: false },
     ),
-    waitTime1Bins: Bins(WAIT_TIME_BIN_EDGES_S.length + 1, 'Wait after a teacher question: <1, 1-3, 3-5, 5-10, >=10 s.'),
-    waitTime2Bins: Bins(WAIT_TIME_BIN_EDGES_S.length + 1, 'Wait after a student answer: <1, 1-3, 3-5, 5-10, >=10 s.'),
+    waitTime1Bins: Bins(
+      WAIT_TIME_BIN_EDGES_S.length + 1,
+      'Wait after a teacher question: <1, 1-3, 3-5, 5-10, >=10 s.',
+    ),
+    waitTime2Bins: Bins(
+      WAIT_TIME_BIN_EDGES_S.length + 1,
+      'Wait after a student answer: <1, 1-3, 3-5, 5-10, >=10 s.',
+    ),
     categoryCounts: Type.Record(Type.String({ pattern: '^[a-z][a-zA-Z]{0,31}$' }), Count('utterances'), {
       description: 'Utterances per instruction-type or talk-move category (enum names only).',
     }),
-    transitions: Type.Record(Type.String({ pattern: '^[a-z][a-zA-Z]{0,31}>[a-z][a-zA-Z]{0,31}$' }), Count('transitions'), {
-      description: 'Flanders-style transition counts, key "from>to" over interaction categories.',
-    }),
+    transitions: Type.Record(
+      Type.String({ pattern: '^[a-z][a-zA-Z]{0,31}>[a-z][a-zA-Z]{0,31}$' }),
+      Count('transitions'),
+      {
+        description: 'Flanders-style transition counts, key "from>to" over interaction categories.',
+      },
+    ),
     teacherWordsPerMin: Type.Union([Type.Number({ minimum: 0, maximum: 1000 }), Type.Null()]),
   },
   { additionalProperties: false },
@@ -92,7 +107,10 @@ export const VisionSection = Type.Object(
     handsRaisedPeak: Type.Union([Count('Peak hands raised.'), Type.Null()]),
     handsRaisedMean: Type.Union([Type.Number({ minimum: 0, maximum: 500 }), Type.Null()]),
     standingPeak: Type.Union([Count('Peak students standing.'), Type.Null()]),
-    headsUpRatio: Type.Union([Ratio('Share of visible students with head up, facing the front.'), Type.Null()]),
+    headsUpRatio: Type.Union([
+      Ratio('Share of visible students with head up, facing the front.'),
+      Type.Null(),
+    ]),
     teacherZoneS: Type.Union([
       Type.Object(
         { podium: Seconds('s'), board: Seconds('s'), aisle: Seconds('s'), back: Seconds('s') },
@@ -112,7 +130,9 @@ export const WindowV1 = Type.Object(
     lessonId: Identifier('Lesson this window belongs to.'),
     index: Count('Window index within the lesson, from 0.'),
     durationS: Type.Number({ exclusiveMinimum: 0, maximum: 3600, description: 'Nominal window length, s.' }),
-    coverageS: Seconds('Seconds of the window actually analysed; less than durationS where the source had a gap.'),
+    coverageS: Seconds(
+      'Seconds of the window actually analysed; less than durationS where the source had a gap.',
+    ),
     audio: Type.Union([AudioSection, Type.Null()]),
     speech: Type.Union([SpeechSection, Type.Null()]),
     vision: Type.Union([VisionSection, Type.Null()]),

@@ -1,0 +1,95 @@
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { Aedes, type AedesOptions } from 'aedes';
+import type { Logger } from 'pino';
+
+/**
+ * The seam for authentication and ACLs (a later issue): device credentials and the rule that a
+ * device publishes only under its own topic (fault test 10) plug in here as Aedes hooks.
+ */
+export type BrokerHooks = Pick<
+  AedesOptions,
+  'preConnect' | 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'
+>;
+
+export interface EmbeddedBrokerOptions {
+  /** Interface to listen on; loopback by default so nothing outside the machine can connect. */
+  host?: string;
+  /** TCP port; 0 picks a free one (see `port` after start()). */
+  port?: number;
+  hooks?: BrokerHooks;
+  logger: Logger;
+}
+
+/**
+ * An Aedes MQTT broker on a TCP port, for the one-machine default. Persistence is Aedes's
+ * in-memory store: sessions and queued messages do not survive a restart of this process.
+ */
+export class EmbeddedBroker {
+  #aedes: Aedes | undefined;
+  #server: Server | undefined;
+  #port: number | undefined;
+  readonly #sockets = new Set<Socket>();
+
+  constructor(readonly options: EmbeddedBrokerOptions) {}
+
+  get port(): number {
+    if (this.#port === undefined) throw new Error('broker is not started');
+    return this.#port;
+  }
+
+  get url(): string {
+    return `mqtt://${urlHost(this.options.host ?? '127.0.0.1')}:${this.port}`;
+  }
+
+  async start(): Promise<number> {
+    if (this.#server) return this.port;
+    const log = this.options.logger;
+    const aedes = await Aedes.createBroker({ ...this.options.hooks });
+    aedes.on('clientError', (client, err) =>
+      log.warn({ clientId: client.id, err: err.message }, 'client error'),
+    );
+    aedes.on('connectionError', (_client, err) => log.warn({ err: err.message }, 'connection error'));
+    aedes.on('client', (client) => log.debug({ clientId: client.id }, 'client connected'));
+    aedes.on('clientDisconnect', (client) => log.debug({ clientId: client.id }, 'client disconnected'));
+    const server = createServer(aedes.handle);
+    server.on('connection', (socket) => {
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#sockets.delete(socket));
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(this.options.port ?? 1883, this.options.host ?? '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (err) {
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      throw err;
+    }
+    this.#aedes = aedes;
+    this.#server = server;
+    this.#port = (server.address() as AddressInfo).port;
+    log.info({ host: this.options.host ?? '127.0.0.1', port: this.#port }, 'embedded broker listening');
+    return this.#port;
+  }
+
+  async stop(): Promise<void> {
+    const aedes = this.#aedes;
+    const server = this.#server;
+    this.#aedes = undefined;
+    this.#server = undefined;
+    this.#port = undefined;
+    if (aedes) await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Connections that never completed CONNECT are not Aedes clients; end them too.
+    for (const socket of this.#sockets) socket.destroy();
+    await closed;
+  }
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}

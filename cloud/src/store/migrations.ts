@@ -1,0 +1,100 @@
+/**
+ * Numbered schema migrations, applied in order and recorded in `schema_migrations`. Never edit
+ * one that has shipped: add the next number. The SQL is SQLite's; a PostgreSQL store keeps its own
+ * list with the same numbers.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+      CREATE TABLE devices (
+        device_id TEXT PRIMARY KEY,
+        school TEXT NOT NULL,
+        room TEXT NOT NULL,
+        first_seen_ms INTEGER NOT NULL,
+        last_seen_ms INTEGER NOT NULL,
+        last_status_json TEXT,
+        last_status_epoch INTEGER,
+        last_status_seq INTEGER
+      );
+
+      -- A lesson is keyed by (device_id, lesson_id): a window may arrive before the start event,
+      -- so whichever message comes first creates the row and the start fills in the metadata.
+      CREATE TABLE lessons (
+        id INTEGER PRIMARY KEY,
+        device_id TEXT NOT NULL,
+        lesson_id TEXT NOT NULL,
+        epoch INTEGER NOT NULL,
+        school TEXT NOT NULL,
+        room TEXT NOT NULL,
+        class_id TEXT,
+        subject TEXT,
+        grade INTEGER,
+        source TEXT,
+        start_ms INTEGER,
+        end_ms INTEGER,
+        window_s REAL,
+        expected_windows INTEGER,
+        end_reason TEXT,
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'complete')),
+        created_ms INTEGER NOT NULL,
+        updated_ms INTEGER NOT NULL,
+        UNIQUE (device_id, lesson_id)
+      );
+
+      -- (device_id, epoch, seq) is the idempotency key of every message.
+      CREATE TABLE windows (
+        id INTEGER PRIMARY KEY,
+        device_id TEXT NOT NULL,
+        epoch INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        lesson_ref INTEGER NOT NULL REFERENCES lessons (id),
+        idx INTEGER NOT NULL,
+        start_ms INTEGER NOT NULL,
+        end_ms INTEGER NOT NULL,
+        duration_s REAL NOT NULL,
+        coverage_s REAL NOT NULL,
+        speech_s REAL,
+        silence_s REAL,
+        level_dbfs REAL,
+        received_ms INTEGER NOT NULL,
+        message_json TEXT NOT NULL,
+        UNIQUE (device_id, epoch, seq)
+      );
+      CREATE INDEX windows_by_lesson ON windows (lesson_ref, idx);
+
+      CREATE TABLE lesson_events (
+        id INTEGER PRIMARY KEY,
+        device_id TEXT NOT NULL,
+        epoch INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        lesson_ref INTEGER NOT NULL REFERENCES lessons (id),
+        event TEXT NOT NULL,
+        start_ms INTEGER NOT NULL,
+        end_ms INTEGER NOT NULL,
+        received_ms INTEGER NOT NULL,
+        message_json TEXT NOT NULL,
+        UNIQUE (device_id, epoch, seq)
+      );
+
+      -- No payload content, only its size and hash [PRIV-1].
+      CREATE TABLE dead_letters (
+        id INTEGER PRIMARY KEY,
+        received_ms INTEGER NOT NULL,
+        topic TEXT NOT NULL,
+        code TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        sha256 TEXT NOT NULL
+      );
+      CREATE INDEX dead_letters_by_time ON dead_letters (received_ms);
+    `,
+  },
+];

@@ -1,0 +1,261 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { DeviceAddress, LessonV1, StatusV1, WindowV1 } from '@classroom/protocol';
+import { configure, migrate } from './sqlite-schema.ts';
+import {
+  LESSON_COLUMNS,
+  WINDOW_COLUMNS,
+  toDeadLetter,
+  toDevice,
+  toLesson,
+  toWindow,
+  type DeadLetterSql,
+  type DeviceSql,
+  type LessonSql,
+  type WindowSql,
+} from './sqlite-rows.ts';
+import type {
+  DeadLetterInput,
+  DeadLetterRow,
+  DeviceRow,
+  LessonRow,
+  ListOptions,
+  SaveResult,
+  Store,
+  StoreCounts,
+  WindowRow,
+} from './types.ts';
+
+/** The default store: one SQLite file (or ':memory:'), prepared statements only. */
+export class SqliteStore implements Store {
+  #db: Database.Database | undefined;
+  /** Prepared statements by SQL text; SQL is never built from input, only from constants. */
+  readonly #statements = new Map<string, Database.Statement>();
+
+  constructor(readonly path: string) {}
+
+  async open(): Promise<void> {
+    if (this.#db) return;
+    const inMemory = this.path === ':memory:';
+    if (!inMemory) mkdirSync(dirname(this.path), { recursive: true });
+    const db = new Database(this.path);
+    try {
+      configure(db, inMemory);
+      migrate(db);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    this.#db = db;
+  }
+
+  async close(): Promise<void> {
+    this.#statements.clear();
+    this.#db?.close();
+    this.#db = undefined;
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return this.stmt('SELECT 1 AS one').get() !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  async saveWindow(address: DeviceAddress, m: WindowV1, receivedMs: number): Promise<SaveResult> {
+    const db = this.db();
+    return db.transaction((): SaveResult => {
+      this.touchDevice(address, receivedMs);
+      const lessonRef = this.ensureLesson(address, m.lessonId, m.epoch, receivedMs);
+      const info = this.stmt(
+        `INSERT INTO windows (device_id, epoch, seq, lesson_ref, idx, start_ms, end_ms, duration_s, coverage_s,
+             speech_s, silence_s, level_dbfs, received_ms, message_json)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (device_id, epoch, seq) DO NOTHING`,
+      ).run(
+        m.deviceId,
+        m.epoch,
+        m.seq,
+        lessonRef,
+        m.index,
+        m.startMs,
+        m.endMs,
+        m.durationS,
+        m.coverageS,
+        m.audio?.speechS ?? null,
+        m.audio?.silenceS ?? null,
+        m.audio?.levelDbfs ?? null,
+        receivedMs,
+        JSON.stringify(m),
+      );
+      if (info.changes === 0) return 'duplicate';
+      this.stmt('UPDATE lessons SET updated_ms = ? WHERE id = ?').run(receivedMs, lessonRef);
+      return 'stored';
+    })();
+  }
+
+  async saveLessonEvent(address: DeviceAddress, m: LessonV1, receivedMs: number): Promise<SaveResult> {
+    const db = this.db();
+    return db.transaction((): SaveResult => {
+      this.touchDevice(address, receivedMs);
+      const lessonRef = this.ensureLesson(address, m.lessonId, m.epoch, receivedMs);
+      const info = this.stmt(
+        `INSERT INTO lesson_events (device_id, epoch, seq, lesson_ref, event, start_ms, end_ms, received_ms, message_json)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (device_id, epoch, seq) DO NOTHING`,
+      ).run(
+        m.deviceId,
+        m.epoch,
+        m.seq,
+        lessonRef,
+        m.event,
+        m.startMs,
+        m.endMs,
+        receivedMs,
+        JSON.stringify(m),
+      );
+      if (info.changes === 0) return 'duplicate';
+      const meta = {
+        id: lessonRef,
+        classId: m.classId,
+        subject: m.subject,
+        grade: m.grade,
+        source: m.source,
+        windowS: m.windowS,
+        startMs: m.startMs,
+        endMs: m.endMs,
+        windowCount: m.windowCount,
+        endReason: m.endReason,
+        now: receivedMs,
+      };
+      if (m.event === 'start') {
+        // The start event is the authority on metadata, even when the end arrived first.
+        this.stmt(
+          `UPDATE lessons SET class_id = @classId, subject = @subject, grade = @grade, source = @source,
+             window_s = @windowS, start_ms = @startMs, updated_ms = @now WHERE id = @id`,
+        ).run(meta);
+      } else {
+        this.stmt(
+          `UPDATE lessons SET class_id = COALESCE(class_id, @classId), subject = COALESCE(subject, @subject),
+             grade = COALESCE(grade, @grade), source = COALESCE(source, @source),
+             window_s = COALESCE(window_s, @windowS), start_ms = COALESCE(start_ms, @startMs),
+             end_ms = @endMs, expected_windows = @windowCount, end_reason = @endReason,
+             status = 'complete', updated_ms = @now WHERE id = @id`,
+        ).run(meta);
+      }
+      return 'stored';
+    })();
+  }
+
+  async saveStatus(address: DeviceAddress, m: StatusV1, receivedMs: number): Promise<SaveResult> {
+    const db = this.db();
+    return db.transaction((): SaveResult => {
+      this.touchDevice(address, receivedMs);
+      const last = this.stmt(
+        'SELECT last_status_epoch AS epoch, last_status_seq AS seq FROM devices WHERE device_id = ?',
+      ).get(m.deviceId) as { epoch: number | null; seq: number | null };
+      if (last.epoch === m.epoch && last.seq === m.seq) return 'duplicate';
+      // Latest arrival wins: the broker's last will carries the seq of the connect, older than
+      // the heartbeats before it, yet it is the newer news.
+      this.stmt(
+        `UPDATE devices SET last_status_json = ?, last_status_epoch = ?, last_status_seq = ? WHERE device_id = ?`,
+      ).run(JSON.stringify(m), m.epoch, m.seq, m.deviceId);
+      return 'stored';
+    })();
+  }
+
+  async saveDeadLetter(e: DeadLetterInput): Promise<void> {
+    this.stmt(
+      `INSERT INTO dead_letters (received_ms, topic, code, reason, size_bytes, sha256) VALUES (?, ?, ?, ?, ?, ?)`,
+    ).run(e.receivedMs, e.topic, e.code, e.reason, e.sizeBytes, e.sha256);
+  }
+
+  async listLessons({ limit, offset }: ListOptions): Promise<LessonRow[]> {
+    const rows = this.stmt(
+      `SELECT ${LESSON_COLUMNS} FROM lessons l
+         ORDER BY COALESCE(l.start_ms, l.created_ms) DESC, l.id DESC LIMIT ? OFFSET ?`,
+    ).all(limit, offset) as LessonSql[];
+    return rows.map(toLesson);
+  }
+
+  async getLesson(id: number): Promise<LessonRow | undefined> {
+    const row = this.stmt(`SELECT ${LESSON_COLUMNS} FROM lessons l WHERE l.id = ?`).get(id);
+    return row === undefined ? undefined : toLesson(row as LessonSql);
+  }
+
+  async findLesson(deviceId: string, lessonId: string): Promise<LessonRow | undefined> {
+    const row = this.stmt(
+      `SELECT ${LESSON_COLUMNS} FROM lessons l WHERE l.device_id = ? AND l.lesson_id = ?`,
+    ).get(deviceId, lessonId);
+    return row === undefined ? undefined : toLesson(row as LessonSql);
+  }
+
+  async getWindows(lessonRef: number): Promise<WindowRow[]> {
+    const rows = this.stmt(
+      `SELECT ${WINDOW_COLUMNS} FROM windows WHERE lesson_ref = ? ORDER BY idx, epoch, seq`,
+    ).all(lessonRef) as WindowSql[];
+    return rows.map(toWindow);
+  }
+
+  async listDevices(): Promise<DeviceRow[]> {
+    const rows = this.stmt(
+      'SELECT device_id, school, room, first_seen_ms, last_seen_ms, last_status_json FROM devices ORDER BY device_id',
+    ).all() as DeviceSql[];
+    return rows.map(toDevice);
+  }
+
+  async listDeadLetters({ limit, offset }: ListOptions): Promise<DeadLetterRow[]> {
+    const rows = this.stmt('SELECT * FROM dead_letters ORDER BY id DESC LIMIT ? OFFSET ?').all(
+      limit,
+      offset,
+    ) as DeadLetterSql[];
+    return rows.map(toDeadLetter);
+  }
+
+  async counts(): Promise<StoreCounts> {
+    return this.stmt(
+      `SELECT (SELECT COUNT(*) FROM devices) AS devices, (SELECT COUNT(*) FROM lessons) AS lessons,
+           (SELECT COUNT(*) FROM windows) AS windows, (SELECT COUNT(*) FROM lesson_events) AS lessonEvents,
+           (SELECT COUNT(*) FROM dead_letters) AS deadLetters`,
+    ).get() as StoreCounts;
+  }
+
+  private db(): Database.Database {
+    if (!this.#db) throw new Error('store is not open');
+    return this.#db;
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.db().prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private touchDevice(a: DeviceAddress, nowMs: number): void {
+    this.stmt(
+      `INSERT INTO devices (device_id, school, room, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (device_id) DO UPDATE SET school = excluded.school, room = excluded.room,
+           last_seen_ms = MAX(last_seen_ms, excluded.last_seen_ms)`,
+    ).run(a.device, a.school, a.room, nowMs, nowMs);
+  }
+
+  /** The lesson's row id, creating the row on first sight (a window may precede the start). */
+  private ensureLesson(a: DeviceAddress, lessonId: string, epoch: number, nowMs: number): number {
+    this.stmt(
+      `INSERT INTO lessons (device_id, lesson_id, epoch, school, room, created_ms, updated_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, lesson_id) DO NOTHING`,
+    ).run(a.device, lessonId, epoch, a.school, a.room, nowMs, nowMs);
+    const row = this.stmt('SELECT id FROM lessons WHERE device_id = ? AND lesson_id = ?').get(
+      a.device,
+      lessonId,
+    ) as {
+      id: number;
+    };
+    return row.id;
+  }
+}

@@ -1,0 +1,118 @@
+import type { DeviceAddress, LessonV1, StatusV1, WindowV1 } from '@classroom/protocol';
+
+/** What happened to one valid message: a new row, or a redelivery of one already stored. */
+export type SaveResult = 'stored' | 'duplicate';
+
+export type LessonStatus = 'open' | 'complete';
+
+/** One lesson as stored; metadata is null until the lesson's start (or end) message arrives. */
+export interface LessonRow {
+  id: number;
+  deviceId: string;
+  lessonId: string;
+  epoch: number;
+  school: string;
+  room: string;
+  classId: string | null;
+  subject: string | null;
+  grade: number | null;
+  source: string | null;
+  /** Unix ms, device clock. */
+  startMs: number | null;
+  endMs: number | null;
+  /** Window length, s. */
+  windowS: number | null;
+  /** Windows the device says it produced (from the end event); null while open. */
+  expectedWindows: number | null;
+  endReason: string | null;
+  status: LessonStatus;
+  /** Distinct window rows stored for this lesson. */
+  receivedWindows: number;
+  createdMs: number;
+  updatedMs: number;
+}
+
+export interface WindowRow {
+  deviceId: string;
+  epoch: number;
+  seq: number;
+  lessonRef: number;
+  index: number;
+  startMs: number;
+  endMs: number;
+  durationS: number;
+  coverageS: number;
+  /** Null when the window's audio section is unavailable. */
+  speechS: number | null;
+  silenceS: number | null;
+  levelDbfs: number | null;
+  receivedMs: number;
+  /** The full validated message, kept for metrics that later reports will use. */
+  message: WindowV1;
+}
+
+/**
+ * A rejected message. It holds no payload content, only its size and hash [PRIV-1]:
+ * an invalid payload may be exactly the text or pixels that must never be kept.
+ */
+export interface DeadLetterInput {
+  topic: string;
+  code: string;
+  reason: string;
+  sizeBytes: number;
+  sha256: string;
+  receivedMs: number;
+}
+
+export interface DeadLetterRow extends DeadLetterInput {
+  id: number;
+}
+
+export interface DeviceRow {
+  deviceId: string;
+  school: string;
+  room: string;
+  firstSeenMs: number;
+  lastSeenMs: number;
+  lastStatus: StatusV1 | null;
+}
+
+export interface StoreCounts {
+  devices: number;
+  lessons: number;
+  windows: number;
+  lessonEvents: number;
+  deadLetters: number;
+}
+
+export interface ListOptions {
+  limit: number;
+  offset: number;
+}
+
+/**
+ * The storage seam. Every method is async so a PostgreSQL implementation can follow; each
+ * write resolves only after its transaction has committed, because the ingest acknowledges the
+ * MQTT message on that resolution (reliability fault test 7: a crash before the commit loses nothing).
+ */
+export interface Store {
+  /** Opens the database and applies pending migrations; safe to call on an existing file. */
+  open(): Promise<void>;
+  close(): Promise<void>;
+  /** True when a trivial query succeeds. */
+  ping(): Promise<boolean>;
+
+  saveWindow(address: DeviceAddress, message: WindowV1, receivedMs: number): Promise<SaveResult>;
+  saveLessonEvent(address: DeviceAddress, message: LessonV1, receivedMs: number): Promise<SaveResult>;
+  saveStatus(address: DeviceAddress, message: StatusV1, receivedMs: number): Promise<SaveResult>;
+  saveDeadLetter(entry: DeadLetterInput): Promise<void>;
+
+  listLessons(options: ListOptions): Promise<LessonRow[]>;
+  getLesson(id: number): Promise<LessonRow | undefined>;
+  findLesson(deviceId: string, lessonId: string): Promise<LessonRow | undefined>;
+  /** Windows of one lesson ordered by index, then epoch and seq. */
+  getWindows(lessonRef: number): Promise<WindowRow[]>;
+  listDevices(): Promise<DeviceRow[]>;
+  listDeadLetters(options: ListOptions): Promise<DeadLetterRow[]>;
+  counts(): Promise<StoreCounts>;
+}

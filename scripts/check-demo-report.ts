@@ -1,0 +1,47 @@
+// CI check of the report `npm run demo -- --once` wrote: all windows arrived, and the speech time
+// the pipeline measured agrees with the demo lesson's true speaker turns (scripts/demo-lesson/lesson.rttm).
+import { readFileSync } from 'node:fs';
+
+const file = process.argv[2] ?? 'var/demo/report.json';
+interface Report {
+  reportSchema?: string;
+  windows?: { expected?: number; received?: number };
+  totals?: { speechS?: number | null };
+}
+const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
+const rttm = readFileSync(new URL('./demo-lesson/lesson.rttm', import.meta.url), 'utf8');
+
+// Union of the true turns (group talk overlaps).
+const turns = rttm
+  .trim()
+  .split('\n')
+  .map((l) => l.split(/\s+/))
+  .map((f) => [Number(f[3]), Number(f[3]) + Number(f[4])] as const)
+  .sort((a, b) => a[0] - b[0]);
+let truth = 0;
+let end = -Infinity;
+for (const [s, e] of turns) {
+  if (s > end) {
+    truth += e - s;
+    end = e;
+  } else if (e > end) {
+    truth += e - end;
+    end = e;
+  }
+}
+
+const problems: string[] = [];
+if (report.reportSchema !== 'lesson-report/1') problems.push(`reportSchema is ${report.reportSchema}`);
+const { expected, received } = report.windows ?? {};
+if (!expected || received !== expected) problems.push(`windows received ${received} of ${expected}`);
+const speech = report.totals?.speechS ?? NaN;
+// espeak's voices have short internal pauses that a VAD rightly bridges or splits: 10 % tolerance.
+if (!(Math.abs(speech - truth) <= 0.1 * truth))
+  problems.push(`speech ${speech} s vs true ${truth.toFixed(1)} s`);
+if (problems.length) {
+  console.error(`demo report check failed: ${problems.join('; ')}`);
+  process.exit(1);
+}
+console.log(
+  `demo report ok: ${received} windows, speech ${speech.toFixed(1)} s (true ${truth.toFixed(1)} s)`,
+);
