@@ -7,6 +7,7 @@ export default defineConfig({
       'edge-agent/test/**/*.test.ts',
       'cloud/test/**/*.test.ts',
       'scripts/test/**/*.test.ts',
+      'test/**/*.test.ts',
     ],
     reporters: ['default', './scripts/vitest-summary-reporter.ts'],
     testTimeout: 60_000,

@@ -1,0 +1,57 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+const Ms = (description: string) => Type.Integer({ minimum: 0, maximum: 600_000, description });
+
+export const VadProfile = Type.Object(
+  {
+    threshold: Type.Number({ minimum: 0.05, maximum: 0.95, description: 'Onset probability.' }),
+    negThreshold: Type.Optional(
+      Type.Number({ minimum: 0.01, maximum: 0.95, description: 'Offset probability.' }),
+    ),
+    minSpeechMs: Ms('Shortest kept segment.'),
+    minSilenceMs: Ms('Pause that ends a segment.'),
+    speechPadMs: Ms('Padding on each side of a segment.'),
+    maxSpeechMs: Type.Integer({
+      minimum: 1000,
+      maximum: 600_000,
+      description: 'Longest segment before a cut.',
+    }),
+    frameSamples: Type.Union([Type.Literal(512), Type.Literal(1024), Type.Literal(1536)], {
+      description: 'Silero v4 frame at 16 kHz.',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const DeviceProfile = Type.Object(
+  {
+    version: Type.Literal(1, { description: 'Profile format version.' }),
+    id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$' }),
+    description: Type.String({ minLength: 1, maxLength: 300 }),
+    audio: Type.Object(
+      {
+        vad: VadProfile,
+        onnxThreads: Type.Integer({ minimum: 1, maximum: 64 }),
+      },
+      { additionalProperties: false },
+    ),
+    video: Type.Object(
+      {
+        enabled: Type.Boolean(),
+        fps: Type.Number({ exclusiveMinimum: 0, maximum: 30 }),
+        keyframesOnly: Type.Boolean(),
+        width: Type.Integer({ minimum: 64, maximum: 3840, multipleOf: 2 }),
+      },
+      { additionalProperties: false },
+    ),
+    windowS: Type.Number({
+      minimum: 5,
+      maximum: 60,
+      description: 'Window length, s (the wire allows 5-60).',
+    }),
+    /** Why each value was chosen, keyed by field path ("audio.vad.threshold"); JSON has no comments. */
+    notes: Type.Record(Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9.]*$' }), Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false },
+);
+export type DeviceProfile = Static<typeof DeviceProfile>;

@@ -1,0 +1,45 @@
+import type { LessonV1 } from '@classroom/protocol';
+import type { LessonContext } from './messages.ts';
+
+function lessonBase(ctx: LessonContext, seq: number) {
+  return {
+    schema: 'lesson/1' as const,
+    deviceId: ctx.deviceId,
+    epoch: ctx.epoch,
+    seq,
+    lessonId: ctx.lessonId,
+    classId: ctx.classId,
+    subject: ctx.subject,
+    grade: ctx.grade,
+    source: ctx.source,
+    windowS: ctx.windowS,
+  };
+}
+
+/** Sent before the first window, so the cloud knows a lesson is open. */
+export function lessonStart(ctx: LessonContext, seq: number): LessonV1 {
+  return {
+    ...lessonBase(ctx, seq),
+    startMs: ctx.startMs,
+    endMs: ctx.startMs,
+    event: 'start',
+    windowCount: null,
+    endReason: null,
+  };
+}
+
+/** Sent after the last window; windowCount lets the cloud tell a complete lesson from a gap. */
+export function lessonEnd(
+  ctx: LessonContext,
+  seq: number,
+  end: { durationS: number; windowCount: number; reason: NonNullable<LessonV1['endReason']> },
+): LessonV1 {
+  return {
+    ...lessonBase(ctx, seq),
+    startMs: ctx.startMs,
+    endMs: ctx.startMs + Math.round(end.durationS * 1000),
+    event: 'end',
+    windowCount: end.windowCount,
+    endReason: end.reason,
+  };
+}

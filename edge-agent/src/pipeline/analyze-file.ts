@@ -1,0 +1,176 @@
+import { stat } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import { SileroVad } from '../audio/silero-vad.ts';
+import { VadSegmenter, type SpeechSegment } from '../audio/vad-segments.ts';
+import { FrameSplitter } from '../audio/frame-splitter.ts';
+import { ANALYSIS_SAMPLE_RATE, decodeAudio } from '../capture/decode-audio.ts';
+import { probeFile } from '../capture/probe.ts';
+import { loadProfile } from '../config/load-profile.ts';
+import { AgentError } from '../errors.ts';
+import { silentLogger } from '../log.ts';
+import { lessonEnd, lessonStart } from '../metrics/lesson.ts';
+import { windowMessage, type LessonContext } from '../metrics/messages.ts';
+import { Windower, type WindowStats } from '../metrics/windower.ts';
+import { MemorySequence } from '../transport/sequence.ts';
+import { newLessonId } from './lesson-id.ts';
+import type { AgentMessage, AnalyzeFileOptions, AnalyzeFileResult } from './types.ts';
+import { startVideoTask, type VideoTask } from './video-task.ts';
+
+/**
+ * Analyses a recorded lesson: probe → decode audio (+ video frames) → Silero VAD → 10 s windows →
+ * messages (lesson start, windows in order, lesson end), each handed to `sink` and awaited.
+ * Errors before the lesson start (bad file, no audio, model checksum) send nothing; a failure
+ * after it sends a lesson end with endReason "source-error" (or "stopped" when aborted) when the
+ * sink still works.
+ */
+export async function analyzeFile(
+  file: string,
+  options: AnalyzeFileOptions = {},
+): Promise<AnalyzeFileResult> {
+  const t0 = performance.now();
+  const log = (options.logger ?? silentLogger).child({ module: 'analyze-file' });
+  const probe = await probeFile(file, options.signal);
+  const probeMs = performance.now() - t0;
+  if (!probe.audio) throw new AgentError('E_NO_AUDIO', `${file} has no audio stream`);
+  const profile = options.profile ?? (await loadProfile());
+  const startMs = options.startMs ?? Math.round((await stat(file)).mtimeMs);
+  const ownVad = !options.vad;
+  const vad =
+    options.vad ??
+    (await SileroVad.create({
+      threads: profile.audio.onnxThreads,
+      frameSamples: profile.audio.vad.frameSamples,
+      ...(options.modelPath ? { modelPath: options.modelPath } : {}),
+      ...(options.manifestPath ? { manifestPath: options.manifestPath } : {}),
+    }));
+  vad.reset();
+  const vadMs0 = vad.inferenceMs;
+  const sequence = options.sequence ?? new MemorySequence();
+  const identity = options.identity ?? { deviceId: 'dry-run', epoch: Date.now() };
+  const useVideo = (options.video ?? profile.video.enabled) && probe.video !== null;
+  const ctx: LessonContext = {
+    deviceId: identity.deviceId,
+    epoch: identity.epoch,
+    lessonId: options.lessonId ?? newLessonId(startMs),
+    startMs,
+    windowS: profile.windowS,
+    classId: options.classId ?? null,
+    subject: options.subject ?? null,
+    grade: options.grade ?? null,
+    source: 'file',
+    hasVideo: probe.video !== null,
+  };
+
+  let messages = 0;
+  let sinkFailed = false;
+  const send = async (out: AgentMessage) => {
+    try {
+      await options.sink?.(out);
+      messages += 1;
+    } catch (err) {
+      sinkFailed = true;
+      throw err;
+    }
+  };
+
+  const segments: SpeechSegment[] = [];
+  const windows: AnalyzeFileResult['windows'] = [];
+  let video: VideoTask | null = null;
+  let decodeCpuMs: number | null = null;
+  let samples = 0;
+  const emitWindow = async (w: WindowStats) => {
+    if (options.signal?.aborted) throw new AgentError('E_ABORTED', `analysis of ${file} stopped`);
+    if (video) await video.counter.waitFor(w.startS + w.durationS);
+    const framesAnalysed = video ? video.counter.take(w.index) : 0;
+    windows.push({ ...w, framesAnalysed });
+    await send({ kind: 'metrics', message: windowMessage(ctx, w, sequence.next()) });
+  };
+
+  await send({ kind: 'lesson', message: lessonStart(ctx, sequence.next()) });
+  try {
+    if (useVideo && probe.video) video = startVideoTask(file, probe.video, profile, log, options.signal);
+    const windower = new Windower(profile.windowS, ANALYSIS_SAMPLE_RATE);
+    const segmenter = new VadSegmenter(profile.audio.vad, ANALYSIS_SAMPLE_RATE);
+    const splitter = new FrameSplitter(vad.frameSamples);
+    const addSegments = (segs: SpeechSegment[]) => {
+      segments.push(...segs);
+      windower.addSegments(segs);
+    };
+    const chunks = decodeAudio(file, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      onStats: (s) => {
+        decodeCpuMs = s.cpuMs;
+      },
+    });
+    for await (const chunk of chunks) {
+      samples += chunk.length;
+      windower.addAudio(chunk);
+      for (const frame of splitter.push(chunk))
+        addSegments(segmenter.push(await vad.process(frame), frame.length));
+      for (const w of windower.drain(segmenter.watermarkS)) await emitWindow(w);
+      options.onProgress?.({
+        processedS: samples / ANALYSIS_SAMPLE_RATE,
+        durationS: probe.durationS,
+        elapsedMs: performance.now() - t0,
+      });
+    }
+    const tail = splitter.flush();
+    if (tail) addSegments(segmenter.push(await vad.process(tail.frame), tail.length));
+    addSegments(segmenter.finish(samples));
+    for (const w of windower.finish()) await emitWindow(w);
+  } catch (err) {
+    video?.stop();
+    const reason = options.signal?.aborted ? 'stopped' : 'source-error';
+    if (!sinkFailed)
+      await sendFailedEnd(send, ctx, sequence.next(), { samples, windowCount: windows.length, reason }, log);
+    throw err;
+  } finally {
+    if (ownVad) await vad.close();
+  }
+  video?.stop();
+  const videoResult = video ? await video.done : null;
+  const durationS = samples / ANALYSIS_SAMPLE_RATE;
+  await send({
+    kind: 'lesson',
+    message: lessonEnd(ctx, sequence.next(), { durationS, windowCount: windows.length, reason: 'complete' }),
+  });
+
+  const totalMs = performance.now() - t0;
+  const speechS = Math.round(windows.reduce((a, w) => a + w.speechS, 0) * 1000) / 1000;
+  const summary = {
+    lessonId: ctx.lessonId,
+    windows: windows.length,
+    speechS,
+    durationS,
+    hasVideo: ctx.hasVideo,
+    framesAnalysed: windows.reduce((a, w) => a + w.framesAnalysed, 0),
+    messages,
+    timings: {
+      probeMs: Math.round(probeMs),
+      decodeMs: decodeCpuMs,
+      vadMs: Math.round(vad.inferenceMs - vadMs0),
+      videoDecodeMs: videoResult?.cpuMs ?? null,
+      totalMs: Math.round(totalMs),
+    },
+    speedX: Math.round((durationS / (totalMs / 1000)) * 10) / 10,
+  };
+  log.info(summary, 'lesson analysed'); // numbers only [PRIV-1]
+  return { summary, segments, windows };
+}
+
+/** Closes the lesson for the cloud after a failure, so it is shown as cut short rather than open forever. */
+async function sendFailedEnd(
+  send: (out: AgentMessage) => Promise<void>,
+  ctx: LessonContext,
+  seq: number,
+  end: { samples: number; windowCount: number; reason: 'stopped' | 'source-error' },
+  log: Logger,
+): Promise<void> {
+  try {
+    const durationS = end.samples / ANALYSIS_SAMPLE_RATE;
+    const message = lessonEnd(ctx, seq, { durationS, windowCount: end.windowCount, reason: end.reason });
+    await send({ kind: 'lesson', message });
+  } catch (err) {
+    log.warn({ code: (err as { code?: string }).code }, 'could not send the lesson end after a source error');
+  }
+}

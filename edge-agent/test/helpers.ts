@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ffmpegPath } from '../src/capture/ffmpeg-path.ts';
+import { decodeAudio } from '../src/capture/decode-audio.ts';
+import { REPO_ROOT } from '../src/paths.ts';
+
+export const repoRoot = REPO_ROOT;
+/** Shared real test data; read in place, never copied into the repository. */
+export const dataDir = path.resolve(repoRoot, '../shared/data');
+export const audio = (rel: string) => path.join(dataDir, 'audio', rel);
+
+export function tempDir(prefix = 'edge-agent-test-'): string {
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Runs ffmpeg synchronously to make a fixture in a temp folder (lavfi sources, no real data). */
+export function ffmpeg(args: string[]): void {
+  const r = spawnSync(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
+  if (r.status !== 0) throw new Error(`ffmpeg failed: ${r.stderr.toString()}`);
+}
+
+export async function decodeAll(file: string): Promise<Float32Array> {
+  const parts: Float32Array[] = [];
+  for await (const c of decodeAudio(file)) parts.push(c);
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Writes mono IEEE-float WAV (format 3), like the AMI clips. */
+export function writeFloatWav(file: string, samples: Float32Array, rate = 16_000): void {
+  const data = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
+  const h = Buffer.alloc(44);
+  h.write('RIFF', 0);
+  h.writeUInt32LE(36 + data.length, 4);
+  h.write('WAVE', 8);
+  h.write('fmt ', 12);
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(3, 20);
+  h.writeUInt16LE(1, 22);
+  h.writeUInt32LE(rate, 24);
+  h.writeUInt32LE(rate * 4, 28);
+  h.writeUInt16LE(4, 32);
+  h.writeUInt16LE(32, 34);
+  h.write('data', 36);
+  h.writeUInt32LE(data.length, 40);
+  writeFileSync(file, Buffer.concat([h, data]));
+}

@@ -1,0 +1,70 @@
+/**
+ * `npm run bench`: speed and memory figures, printed as one JSON object on stdout. Every figure is
+ * measured in this run on this machine; ratios compare figures from the same run.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { ffmpegPath } from '@classroom/edge-agent';
+
+const root = path.resolve(import.meta.dirname, '..');
+const shared = path.resolve(root, '../shared/data');
+const tmp = mkdtempSync(path.join(tmpdir(), 'bench-'));
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+
+function runJson(script: string, args: string[]): unknown {
+  const out = execFileSync(tsx, [path.join(root, script), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  const last = out
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .pop();
+  if (!last) throw new Error(`${script} printed no JSON`);
+  return JSON.parse(last);
+}
+
+function timeCommand(args: string[]): number {
+  const t0 = performance.now();
+  const r = spawnSync(tsx, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
+  return (performance.now() - t0) / 1000;
+}
+
+const sections: Record<string, unknown> = {
+  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version },
+};
+try {
+  // A 45-minute lesson: the demo lesson (3.8 min) looped 12 times, re-encoded once here.
+  const long = path.join(tmp, 'lesson-45min.ogg');
+  execFileSync(ffmpegPath(), [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-stream_loop',
+    '11',
+    '-i',
+    path.join(root, 'scripts/demo-lesson/lesson.ogg'),
+    '-t',
+    '2700',
+    '-c:a',
+    'libopus',
+    '-b:a',
+    '16k',
+    long,
+  ]);
+  sections.audioStage = {
+    speech60s: runJson('scripts/bench/audio-stage.ts', [path.join(shared, 'audio/silero/speech-60s.wav')]),
+    lesson45min: runJson('scripts/bench/audio-stage.ts', [long]),
+  };
+  sections.demo = {
+    wallS: Number(timeCommand(['scripts/demo.ts', '--once', '--dir', path.join(tmp, 'demo')]).toFixed(2)),
+  };
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+console.log(JSON.stringify(sections, null, 2));
