@@ -39,8 +39,8 @@ const sections: Record<string, unknown> = {
   machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version },
 };
 try {
-  // A 45-minute lesson: the demo lesson (3.8 min) looped 12 times, re-encoded once here.
-  const long = path.join(tmp, 'lesson-45min.ogg');
+  // A 45-minute lesson as classroom recorders write it (AAC): the demo lesson looped 12 times.
+  const long = path.join(tmp, 'lesson-45min.m4a');
   execFileSync(ffmpegPath(), [
     '-hide_banner',
     '-loglevel',
