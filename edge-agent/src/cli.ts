@@ -4,9 +4,11 @@ import { createLogger } from './log.ts';
 import { USAGE, parseCommand } from './cli/args.ts';
 import { EXIT, exitCodeFor } from './cli/exit-codes.ts';
 import { runAnalyze } from './cli/run-analyze.ts';
+import { runDoctorCommand } from './cli/doctor-command.ts';
 
 /** Entry point: `npx tsx edge-agent/src/cli.ts analyze <file> [options]` (see USAGE). */
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'doctor') return runDoctorCommand(argv.slice(1));
   const parsed = parseCommand(argv);
   if (parsed.command === 'help') {
     process.stderr.write(`${USAGE}\n`);
