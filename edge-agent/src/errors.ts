@@ -17,8 +17,13 @@ export const AGENT_ERROR_CODES = {
   E_PROFILE_INVALID: 'A device profile is not JSON or does not match the profile schema.',
   E_STATE_DIR: 'The agent state directory (identity, sequence) cannot be read or written.',
   E_IDENTITY_MISMATCH: 'The state directory belongs to a different device id.',
+  E_TIMETABLE_INVALID: 'The school timetable is not JSON, fails its schema, or names an unknown time zone.',
   E_BROKER_UNREACHABLE: 'The MQTT broker could not be reached or refused the connection.',
-  E_PUBLISH: 'The broker did not acknowledge a message.',
+  E_PUBLISH: 'The broker did not acknowledge a message (or the outbox did not drain in time).',
+  E_OUTBOX_FULL:
+    'The outbox reached its quota or the disk is full: the oldest windows were dropped and a gap record sent.',
+  E_OUTBOX_CORRUPT:
+    'The outbox file was damaged; it was moved aside as .bad and collection continued in a new one.',
   E_ABORTED: 'The analysis was stopped (SIGINT or SIGTERM, or the caller aborted it).',
 } as const;
 
