@@ -64,6 +64,8 @@ try {
   sections.demo = {
     wallS: Number(timeCommand(['scripts/demo.ts', '--once', '--dir', path.join(tmp, 'demo')]).toFixed(2)),
   };
+  // Lesson diagnostics: report build for a 45-minute lesson; cohort percentiles over 10,000 lessons.
+  sections.diagnostics = runJson('scripts/bench/diagnostics.ts', []);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

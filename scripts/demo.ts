@@ -4,6 +4,7 @@
  * pipeline, publishes over MQTT, waits until every window is stored, writes the report JSON and
  * prints the report's address. `--once` exits after writing the report.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -49,7 +50,18 @@ mkdirSync(stateDir, { recursive: true });
 const identity = loadIdentity(stateDir, address.device);
 const sequence = new DurableSequence(stateDir);
 const profile = await loadProfile();
-const publisher = await createPublisher({ brokerUrl: mqttUrl, address, logger });
+// The embedded broker refuses anonymous devices: provision this one's credential first.
+const password = randomBytes(18).toString('base64url');
+await cloud.provisionDevice(address.device, password);
+const publisher = await createPublisher({
+  brokerUrl: mqttUrl,
+  address,
+  stateDir,
+  identity,
+  username: address.device,
+  password,
+  logger,
+});
 
 const { summary } = await analyzeFile(values.file, {
   profile,

@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { createApi } from './api/create-api.ts';
+import { hashPassword } from './broker/credentials.ts';
+import { createDeviceHooks, type DeviceAuthOptions } from './broker/device-hooks.ts';
 import { EmbeddedBroker, type BrokerHooks } from './broker/embedded-broker.ts';
 import { Counters } from './ingest/counters.ts';
 import { MqttIngest } from './ingest/mqtt-ingest.ts';
@@ -25,7 +27,12 @@ export interface CloudOptions {
   clientId?: string;
   /** Shared-subscription group for several cloud instances (external broker only). */
   shareGroup?: string;
-  /** Authentication and ACL hooks for the embedded broker (later issue). */
+  /**
+   * Device authentication, ACL and rate limits of the embedded broker; anonymous devices are
+   * refused unless allowAnonymousDevices is set (development, demo).
+   */
+  deviceAuth?: DeviceAuthOptions;
+  /** Replace individual embedded-broker hooks (tests). */
   brokerHooks?: BrokerHooks;
   logger?: Logger;
 }
@@ -69,26 +76,36 @@ export class Cloud {
       await this.store.open();
       let mqttUrl = o.brokerUrl;
       if (mqttUrl === undefined) {
+        // Embedded: the broker's hooks authenticate, authorise and commit each message before its
+        // PUBACK (Aedes acknowledges before delivering to subscribers, and keeps messages in memory).
+        const hooks = createDeviceHooks({
+          store: this.store,
+          counters: this.counters,
+          logger: this.logger.child({ module: 'ingest' }),
+          ...(o.deviceAuth ? { options: o.deviceAuth } : {}),
+        });
         this.#broker = new EmbeddedBroker({
           host,
           port: o.mqttPort ?? 1883,
           logger: this.logger.child({ module: 'broker' }),
-          ...(o.brokerHooks ? { hooks: o.brokerHooks } : {}),
+          hooks: { ...hooks, ...o.brokerHooks },
         });
         await this.#broker.start();
         mqttUrl = this.#broker.url;
+      } else {
+        // External broker (Mosquitto, EMQX): an MQTT client that acknowledges after the commit.
+        this.#ingest = new MqttIngest({
+          url: mqttUrl,
+          clientId: o.clientId ?? 'classroom-cloud-ingest',
+          store: this.store,
+          counters: this.counters,
+          logger: this.logger.child({ module: 'ingest' }),
+          ...(o.shareGroup === undefined ? {} : { shareGroup: o.shareGroup }),
+          ...(o.brokerUsername === undefined ? {} : { username: o.brokerUsername }),
+          ...(o.brokerPassword === undefined ? {} : { password: o.brokerPassword }),
+        });
+        await this.#ingest.start();
       }
-      this.#ingest = new MqttIngest({
-        url: mqttUrl,
-        clientId: o.clientId ?? 'classroom-cloud-ingest',
-        store: this.store,
-        counters: this.counters,
-        logger: this.logger.child({ module: 'ingest' }),
-        ...(o.shareGroup === undefined ? {} : { shareGroup: o.shareGroup }),
-        ...(o.brokerUsername === undefined ? {} : { username: o.brokerUsername }),
-        ...(o.brokerPassword === undefined ? {} : { password: o.brokerPassword }),
-      });
-      await this.#ingest.start();
       const httpPort = await this.#listen(host, o.httpPort ?? 8080);
       this.#urls = { mqttUrl: withoutCredentials(mqttUrl), httpUrl: `http://${urlHost(host)}:${httpPort}` };
       this.logger.info(this.#urls, 'cloud started');
@@ -114,6 +131,11 @@ export class Cloud {
     await this.#broker?.stop();
     this.#broker = undefined;
     await this.store.close();
+  }
+
+  /** Stores a device's broker password (scrypt hash) for the embedded broker; re-enables a revoked one. */
+  async provisionDevice(deviceId: string, password: string): Promise<void> {
+    await this.store.putDeviceCredential(deviceId, await hashPassword(password), Date.now());
   }
 
   /** Where a lesson stands, by the device's ids; undefined until its first message is stored. */
@@ -147,7 +169,7 @@ export class Cloud {
     const app = createApi({
       store: this.store,
       counters: this.counters,
-      ingestConnected: () => this.#ingest?.connected ?? false,
+      ingestConnected: () => (this.#broker ? this.#broker.running : (this.#ingest?.connected ?? false)),
       logger: this.logger.child({ module: 'api' }),
     });
     const server = createServer(app);

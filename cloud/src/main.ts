@@ -10,6 +10,7 @@ const USAGE = `Usage: npx tsx cloud/src/main.ts [options]
   --broker-url <url>     use an external broker (e.g. mqtt://localhost:1883) instead of embedding one
   --client-id <id>       ingest MQTT client id (default classroom-cloud-ingest)
   --share-group <name>   MQTT shared-subscription group (external broker, several instances)
+  --allow-anonymous-devices  let devices connect to the embedded broker without a password (development only)
   --log-level <level>    pino level (default info)
   --help`;
 
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
       'client-id': { type: 'string' },
       'share-group': { type: 'string' },
       'log-level': { type: 'string' },
+      'allow-anonymous-devices': { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
   if (values['broker-url'] !== undefined) options.brokerUrl = values['broker-url'];
   if (values['client-id'] !== undefined) options.clientId = values['client-id'];
   if (values['share-group'] !== undefined) options.shareGroup = values['share-group'];
+  if (values['allow-anonymous-devices']) options.deviceAuth = { allowAnonymousDevices: true };
 
   const cloud = createCloud(options);
   const urls = await cloud.start();

@@ -1,10 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_MESSAGE_BYTES, topicFor } from '@classroom/protocol';
+import { MAX_MESSAGE_BYTES } from '@classroom/protocol';
 import type { LessonRow } from '../src/index.ts';
 import {
-  DEVICE,
   encode,
   metricsTopic,
   startTestCloud,
@@ -49,8 +48,8 @@ const CASES = [
   {
     name: 'a deviceId that differs from the topic',
     code: 'E_TOPIC_MISMATCH',
-    topic: topicFor({ ...DEVICE, device: 'dev-b' }, 'metrics'),
-    payload: encode(windowMsg(0)),
+    topic: metricsTopic,
+    payload: JSON.stringify(windowMsg(0, { deviceId: 'dev-b' })),
   },
 ] as const;
 

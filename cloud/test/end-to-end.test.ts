@@ -58,8 +58,8 @@ describe('a lesson from MQTT to the report (real broker, real SQLite)', () => {
 
     const report = await t.api<LessonReport>(`/api/lessons/${id}/report`);
     expect(report.status).toBe(200);
-    expect(report.body).toEqual({
-      reportSchema: 'lesson-report/1',
+    expect(report.body).toMatchObject({
+      reportSchema: 'lesson-report/2',
       lesson: {
         id,
         deviceId: 'dev-a',
@@ -86,7 +86,12 @@ describe('a lesson from MQTT to the report (real broker, real SQLite)', () => {
         silenceS: 4 - i * 0.5,
         levelDbfs: -30 - i,
       })),
+      cohort: null,
     });
+    // These windows carry no speaker roles or speech section: the analysis says so, never zeros.
+    expect(report.body.analysis.st).toMatchObject({ unavailable: 'no-roles' });
+    expect(report.body.analysis.questions).toMatchObject({ unavailable: 'no-speech' });
+    expect(report.body.analysis.talk).toMatchObject({ basis: 'speech-only', speechS: 19.5 });
 
     const metrics = await t.api<string>('/metrics');
     expect(metrics.body).toContain('ingest_messages_total{kind="metrics",result="stored"} 3');

@@ -85,10 +85,18 @@ export async function startTestCloud(): Promise<TestCloud> {
     { level: 'debug' },
     { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) },
   );
-  const cloud = createCloud({ mqttPort: 0, httpPort: 0, dbPath, logger });
+  // Anonymous devices allowed (no credentials to provision here); topic rules still apply, so the
+  // test device connects with client id = its device id.
+  const cloud = createCloud({
+    mqttPort: 0,
+    httpPort: 0,
+    dbPath,
+    logger,
+    deviceAuth: { allowAnonymousDevices: true },
+  });
   const urls = await cloud.start();
   const device = await mqtt.connectAsync(urls.mqttUrl, {
-    clientId: `test-device-${process.pid}`,
+    clientId: DEVICE.device,
     reconnectPeriod: 0,
   });
   return {

@@ -26,11 +26,13 @@ export { windowMessage, type LessonContext } from './metrics/messages.ts';
 export { lessonStart, lessonEnd } from './metrics/lesson.ts';
 export {
   createPublisher,
+  type DurablePublisher,
   type Publisher,
   type PublisherOptions,
   type PublishKind,
 } from './transport/publisher.ts';
 export { loadIdentity, type Identity } from './transport/identity.ts';
+export { Outbox, DEFAULT_OUTBOX_QUOTA_BYTES, type Backlog } from './transport/outbox.ts';
 export { DurableSequence, MemorySequence, type SequenceSource } from './transport/sequence.ts';
 export { resolveStateDir } from './transport/state-dir.ts';
 export { AgentError, AGENT_ERROR_CODES, isAgentError, type AgentErrorCode } from './errors.ts';

@@ -6,7 +6,7 @@ import { lessonFixture, windowFixture } from '@classroom/protocol/testing';
 import type { AgentError } from '../src/errors.ts';
 import { analyzeFile } from '../src/pipeline/analyze-file.ts';
 import { createPublisher } from '../src/transport/publisher.ts';
-import { audio } from './helpers.ts';
+import { audio, tempDir } from './helpers.ts';
 
 // A real broker on a real socket (MQTT.js's own approach); Aedes is the cloud's embedded broker.
 let broker: Aedes;
@@ -40,7 +40,7 @@ afterAll(async () => {
 describe('publisher', () => {
   it('publishes validated messages with QoS 1 under the device topic, clientId = deviceId', async () => {
     received.length = 0;
-    const pub = await createPublisher({ brokerUrl: url, address });
+    const pub = await createPublisher({ brokerUrl: url, address, stateDir: tempDir() });
     await pub.publish('lesson', lessonFixture('start'));
     await pub.publish('metrics', windowFixture());
     await pub.close();
@@ -53,7 +53,7 @@ describe('publisher', () => {
 
   it('refuses an invalid message before it reaches the broker', async () => {
     received.length = 0;
-    const pub = await createPublisher({ brokerUrl: url, address });
+    const pub = await createPublisher({ brokerUrl: url, address, stateDir: tempDir() });
     const bad = { ...windowFixture(), transcript: 'hello' } as unknown as ReturnType<typeof windowFixture>;
     await expect(pub.publish('metrics', bad)).rejects.toThrow(/E_SCHEMA_VIOLATION/);
     await expect(pub.publish('metrics', windowFixture({ deviceId: 'dev-b' }))).rejects.toThrow(/E_USAGE/);
@@ -65,6 +65,7 @@ describe('publisher', () => {
     const err = await createPublisher({
       brokerUrl: 'mqtt://127.0.0.1:1',
       address,
+      stateDir: tempDir(),
       connectTimeoutMs: 2000,
     }).catch((e: unknown) => e);
     expect((err as AgentError).code).toBe('E_BROKER_UNREACHABLE');
@@ -72,7 +73,7 @@ describe('publisher', () => {
 
   it('carries a whole analysed lesson to the broker in order', async () => {
     received.length = 0;
-    const pub = await createPublisher({ brokerUrl: url, address });
+    const pub = await createPublisher({ brokerUrl: url, address, stateDir: tempDir() });
     await analyzeFile(audio('mandarin/funasr-sample.wav'), {
       identity: { deviceId: 'dev-a', epoch: 1_767_225_600_000 },
       startMs: 1_767_254_400_000,

@@ -8,3 +8,4 @@ export * from './messages/window.ts';
 export * from './messages/lesson.ts';
 export * from './messages/status.ts';
 export * from './messages/config.ts';
+export * from './messages/gap.ts';

@@ -4,6 +4,7 @@ import { WindowV1 } from './messages/window.ts';
 import { LessonV1 } from './messages/lesson.ts';
 import { StatusV1 } from './messages/status.ts';
 import { ConfigV1 } from './messages/config.ts';
+import { GapV1 } from './messages/gap.ts';
 import type { TopicKind } from './topics.ts';
 
 /**
@@ -15,6 +16,7 @@ export const SCHEMAS = {
   'lesson/1': { kind: 'lesson', schema: LessonV1 },
   'status/1': { kind: 'status', schema: StatusV1 },
   'config/1': { kind: 'config', schema: ConfigV1 },
+  'gap/1': { kind: 'metrics', schema: GapV1 },
 } as const satisfies Record<string, { kind: TopicKind; schema: TSchema }>;
 
 export type SchemaId = keyof typeof SCHEMAS;

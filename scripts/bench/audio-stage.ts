@@ -25,6 +25,9 @@ console.log(
     cpuSecondsPerLessonMinute: {
       decode: Number((decodeCpuS / minutes).toFixed(4)),
       vad: Number((vadS / minutes).toFixed(4)),
+      // Speaker roles: MFCC/pitch features on the agent's thread, then the whole-lesson clustering.
+      voiceFeatures: Number((summary.timings.featuresMs / 1000 / minutes).toFixed(4)),
+      roleAttribution: Number((summary.timings.attributionMs / 1000 / minutes).toFixed(4)),
       agentProcessTotal: Number((agentCpuS / minutes).toFixed(4)),
     },
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),

@@ -34,6 +34,7 @@ describe('recording → edge agent → MQTT → cloud → SQLite → API', () =>
       httpPort: 0,
       dbPath: path.join(dir, 'cloud.sqlite'),
       logger: pino({ level: 'silent' }),
+      deviceAuth: { allowAnonymousDevices: true },
     });
     ({ httpUrl, mqttUrl } = await cloud.start());
   });
@@ -48,7 +49,7 @@ describe('recording → edge agent → MQTT → cloud → SQLite → API', () =>
     const stateDir = path.join(dir, 'agent');
     mkdirSync(stateDir, { recursive: true });
     const identity = loadIdentity(stateDir, address.device);
-    const publisher = await createPublisher({ brokerUrl: mqttUrl, address });
+    const publisher = await createPublisher({ brokerUrl: mqttUrl, address, stateDir, identity });
     const { summary } = await analyzeFile(FUNASR, {
       profile: await loadProfile(),
       identity,

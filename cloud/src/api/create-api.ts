@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import pino, { type Logger } from 'pino';
 import type { Counters } from '../ingest/counters.ts';
 import type { Store } from '../store/types.ts';
+import { diagnosticsRoutes } from './diagnostics-routes.ts';
 import { errorHandler, notFound } from './http-errors.ts';
 import { lessonRoutes } from './lesson-routes.ts';
 import { webRoutes } from './web-routes.ts';
@@ -39,6 +40,7 @@ export function createApi(options: ApiOptions): Express {
     res.status(ok ? 200 : 503).json({ ok, db, ...(ingest === undefined ? {} : { ingest }) });
   });
   app.use('/api/lessons', lessonRoutes(store));
+  app.use('/api', diagnosticsRoutes(store));
   app.get('/metrics', (_req, res) => {
     res.type('text/plain; version=0.0.4; charset=utf-8').send(counters.render());
   });

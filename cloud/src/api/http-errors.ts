@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 
 /** Stable API error codes; every JSON error is `{ error: { code, message } }`. */
-export type ApiErrorCode = 'E_BAD_ID' | 'E_BAD_QUERY' | 'E_NOT_FOUND' | 'E_INTERNAL';
+export type ApiErrorCode = 'E_BAD_ID' | 'E_BAD_QUERY' | 'E_NOT_FOUND' | 'E_NO_COHORT' | 'E_INTERNAL';
 
 export class ApiError extends Error {
   constructor(

@@ -1,7 +1,17 @@
 import { Router } from 'express';
-import { buildLessonReport } from '../diagnostics/lesson-report.ts';
-import type { LessonRow, Store } from '../store/types.ts';
+import {
+  cohortFilterFor,
+  cohortInput,
+  cohortName,
+  lessonPercentiles,
+  MIN_COHORT_LESSONS,
+  type CohortScope,
+} from '../diagnostics/cohort.ts';
+import { analyseStoredLesson, buildLessonReport } from '../diagnostics/lesson-report.ts';
+import { metricValues, refreshLessonMetrics } from '../diagnostics/lesson-metrics.ts';
+import type { CohortValues, LessonRow, Store } from '../store/types.ts';
 import { ApiError, parseId, parseIntParam } from './http-errors.ts';
+import { onlyKnown, scopeParam } from './query-params.ts';
 
 /** Lesson data: list, one lesson, its windows, its report. Ids are validated before any query. */
 export function lessonRoutes(store: Store): Router {
@@ -23,12 +33,47 @@ export function lessonRoutes(store: Store): Router {
     res.json({ lessonId: lesson.id, windows });
   });
 
+  // lesson-report/2; with ?cohort=school|district, findings also place the lesson in that cohort.
   router.get('/:id/report', async (req, res) => {
     const lesson = await lessonOr404(store, req.params.id);
-    res.json(buildLessonReport(lesson, await store.getWindows(lesson.id)));
+    onlyKnown(req.query, ['cohort']);
+    const scope = scopeParam(req.query, undefined);
+    const cv = scope ? await comparable(store, lesson, scope) : null;
+    const cohort = cv && scope ? cohortInput(cohortName(lesson, scope), cv) : undefined;
+    res.json(buildLessonReport(lesson, await store.getWindows(lesson.id), cohort ? { cohort } : {}));
+  });
+
+  // Where this lesson's metrics sit among comparable lessons (same subject and grade).
+  router.get('/:id/percentiles', async (req, res) => {
+    const lesson = await lessonOr404(store, req.params.id);
+    onlyKnown(req.query, ['cohort']);
+    const scope = scopeParam(req.query, 'school')!;
+    const cv = await comparable(store, lesson, scope);
+    if (!cv) throw new ApiError(409, 'E_NO_COHORT', 'the lesson has no subject or grade to compare by');
+    // From the windows, so an open lesson (not in lesson_metrics yet) is placed too.
+    const own = metricValues(analyseStoredLesson(lesson, await store.getWindows(lesson.id)));
+    res.json({
+      schema: 'lesson-percentiles/1',
+      lessonRef: lesson.id,
+      cohort: {
+        scope,
+        name: cohortName(lesson, scope),
+        lessons: cv.lessons >= MIN_COHORT_LESSONS ? cv.lessons : null,
+        minLessons: MIN_COHORT_LESSONS,
+      },
+      metrics: lessonPercentiles(own, cv),
+    });
   });
 
   return router;
+}
+
+/** Comparable complete lessons' metrics (the lesson itself left out), refreshed first. */
+async function comparable(store: Store, lesson: LessonRow, scope: CohortScope): Promise<CohortValues | null> {
+  const filter = cohortFilterFor(lesson, scope);
+  if (!filter) return null;
+  await refreshLessonMetrics(store);
+  return store.cohortValues(filter);
 }
 
 async function lessonOr404(store: Store, raw: string | undefined): Promise<LessonRow> {

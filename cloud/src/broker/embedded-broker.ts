@@ -3,8 +3,8 @@ import { Aedes, type AedesOptions } from 'aedes';
 import type { Logger } from 'pino';
 
 /**
- * The seam for authentication and ACLs (a later issue): device credentials and the rule that a
- * device publishes only under its own topic (fault test 10) plug in here as Aedes hooks.
+ * The seam for authentication, ACLs and the ingest itself: see device-hooks.ts, which the cloud
+ * plugs in here (device credentials, own-topic rule of fault test 10, commit before PUBACK).
  */
 export type BrokerHooks = Pick<
   AedesOptions,
@@ -22,7 +22,8 @@ export interface EmbeddedBrokerOptions {
 
 /**
  * An Aedes MQTT broker on a TCP port, for the one-machine default. Persistence is Aedes's
- * in-memory store: sessions and queued messages do not survive a restart of this process.
+ * in-memory store: sessions do not survive a restart of this process, which is why the cloud
+ * commits each message inside authorizePublish (before the PUBACK) rather than after delivery.
  */
 export class EmbeddedBroker {
   #aedes: Aedes | undefined;
@@ -31,6 +32,10 @@ export class EmbeddedBroker {
   readonly #sockets = new Set<Socket>();
 
   constructor(readonly options: EmbeddedBrokerOptions) {}
+
+  get running(): boolean {
+    return this.#server !== undefined;
+  }
 
   get port(): number {
     if (this.#port === undefined) throw new Error('broker is not started');

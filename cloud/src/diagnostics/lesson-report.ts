@@ -1,11 +1,24 @@
+import type { WindowV1 } from '@classroom/protocol';
 import type { LessonRow, LessonStatus, WindowRow } from '../store/types.ts';
+import { analyseLesson, type CohortInput, type LessonAnalysis } from './analysis/index.ts';
 
 /**
- * The first lesson report, built from stored windows only. Deterministic: the same lesson and
- * windows give the same JSON (no clock, windows ordered by index then epoch and seq, sums rounded).
+ * The lesson report, built from stored windows only. Deterministic: the same lesson, windows and
+ * cohort give the same JSON (no clock, windows ordered by index then epoch and seq, sums rounded).
  * A window that did not arrive is listed as missing, never counted as zero.
+ *
+ * Version 2 adds `analysis` (S-T, Flanders, talk, questions and wait time, participation,
+ * engagement, movement, phases, metrics, findings) and `cohort` (the group percentile findings
+ * were judged against, if any). Version 1's fields are unchanged, so a v1 reader keeps working.
  */
-export const REPORT_SCHEMA = 'lesson-report/1';
+export const REPORT_SCHEMA = 'lesson-report/2';
+/** Older report versions a reader may still meet (e.g. saved by a previous release). */
+export const PREVIOUS_REPORT_SCHEMAS = ['lesson-report/1'] as const;
+
+export interface ReportOptions {
+  /** Comparable lessons' metric distributions, for percentile findings [PRIV-3: ≥ 10 lessons]. */
+  cohort?: CohortInput;
+}
 
 export interface TimelineEntry {
   index: number;
@@ -51,15 +64,47 @@ export interface LessonReport {
     speechRatio: number | null;
   };
   timeline: TimelineEntry[];
+  analysis: LessonAnalysis;
+  /** The cohort given for percentile findings: its name and its largest metric sample. */
+  cohort: { name: string; lessons: number } | null;
 }
 
-export function buildLessonReport(lesson: LessonRow, rows: readonly WindowRow[]): LessonReport {
+/** The stored windows a report counts: one per index, the first seq winning, in index order. */
+export function reportWindows(rows: readonly WindowRow[]): WindowRow[] {
   const byIndex = new Map<number, WindowRow>();
   for (const w of [...rows].sort(compareWindows)) {
     // A second window with the same index (a device bug) does not count twice: first seq wins.
     if (!byIndex.has(w.index)) byIndex.set(w.index, w);
   }
-  const windows = [...byIndex.values()];
+  return [...byIndex.values()];
+}
+
+/** The lesson's start for S-T sampling: the start event's time, else the first window's. */
+export function lessonStartOf(lesson: LessonRow, windows: readonly { startMs: number }[]): number {
+  return lesson.startMs ?? windows[0]?.startMs ?? 0;
+}
+
+/** The analysis alone (no timeline), as the metrics refresh and comparisons need it. */
+export function analyseStoredLesson(
+  lesson: LessonRow,
+  rows: readonly WindowRow[],
+  cohort?: CohortInput,
+): LessonAnalysis {
+  const windows = reportWindows(rows);
+  const messages: WindowV1[] = windows.map((w) => w.message);
+  return analyseLesson(messages, {
+    lessonStartMs: lessonStartOf(lesson, windows),
+    ...(cohort ? { cohort } : {}),
+  });
+}
+
+export function buildLessonReport(
+  lesson: LessonRow,
+  rows: readonly WindowRow[],
+  options: ReportOptions = {},
+): LessonReport {
+  const windows = reportWindows(rows);
+  const byIndex = new Map(windows.map((w) => [w.index, w]));
   const expected = lesson.expectedWindows;
   const highest = windows.length === 0 ? -1 : windows[windows.length - 1]!.index;
   const span = expected ?? highest + 1;
@@ -105,6 +150,13 @@ export function buildLessonReport(lesson: LessonRow, rows: readonly WindowRow[])
       silenceS: w.silenceS,
       levelDbfs: w.levelDbfs,
     })),
+    analysis: analyseStoredLesson(lesson, windows, options.cohort),
+    cohort: options.cohort
+      ? {
+          name: options.cohort.name,
+          lessons: Math.max(0, ...Object.values(options.cohort.distributions).map((v) => v.length)),
+        }
+      : null,
   };
 }
 

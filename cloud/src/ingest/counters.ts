@@ -14,6 +14,11 @@ const FAMILIES = {
   ingest_messages_total: 'Messages received by the ingest, by result (stored, duplicate, rejected, ignored).',
   ingest_store_errors_total: 'Messages left unacknowledged because the database write failed.',
   ingest_connects_total: 'Successful connections of the ingest client to the broker.',
+  broker_auth_failures_total: 'Connections refused by the embedded broker, by reason.',
+  broker_acl_denied_total: 'Publishes or subscriptions outside the device own topics, by action.',
+  broker_throttled_total:
+    'Publishes over the per-device rate: delayed (held back, then taken) or refused (connection closed).',
+  device_clock_skew_total: 'Messages from devices whose clock differs from the cloud by more than the tolerance.',
 } as const;
 
 export type CounterName = keyof typeof FAMILIES;

@@ -45,6 +45,10 @@ export async function ingestMessage(
     case 'status/1':
       result = await deps.store.saveStatus(address, m, receivedMs);
       break;
+    case 'gap/1':
+      // Windows the device dropped under its full-buffer rule: recorded, so reports say "missing".
+      result = await deps.store.saveGap(address, m, receivedMs);
+      break;
     default:
       // config/1 is ours, cloud to device; the ingest subscription sees it too.
       result = 'ignored';

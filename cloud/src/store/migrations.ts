@@ -97,4 +97,69 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX dead_letters_by_time ON dead_letters (received_ms);
     `,
   },
+  {
+    version: 2,
+    name: 'lesson-metrics',
+    sql: `
+      -- Bumped by every stored window or lesson event (triggers, so the ingest need not know):
+      -- a lesson's metrics are stale when the revision they were computed from differs.
+      ALTER TABLE lessons ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+      CREATE TRIGGER lessons_revision_on_window AFTER INSERT ON windows
+        BEGIN UPDATE lessons SET revision = revision + 1 WHERE id = NEW.lesson_ref; END;
+      CREATE TRIGGER lessons_revision_on_event AFTER INSERT ON lesson_events
+        BEGIN UPDATE lessons SET revision = revision + 1 WHERE id = NEW.lesson_ref; END;
+
+      -- One row per lesson and metric id (lesson-analysis metric ids): the cohort queries read
+      -- these, never the windows, so a percentile over 10,000 lessons is one indexed scan.
+      CREATE TABLE lesson_metrics (
+        lesson_ref INTEGER NOT NULL REFERENCES lessons (id) ON DELETE CASCADE,
+        metric TEXT NOT NULL,
+        value REAL NOT NULL,
+        PRIMARY KEY (lesson_ref, metric)
+      ) WITHOUT ROWID;
+      CREATE TABLE lesson_metrics_state (
+        lesson_ref INTEGER PRIMARY KEY REFERENCES lessons (id) ON DELETE CASCADE,
+        revision INTEGER NOT NULL,
+        analysis_version TEXT NOT NULL,
+        computed_ms INTEGER NOT NULL
+      );
+      CREATE INDEX lessons_by_cohort ON lessons (status, subject, grade, school, start_ms);
+    `,
+  },
+  {
+    version: 3,
+    name: 'device-auth-gaps-clock',
+    sql: `
+      -- Embedded-broker credentials: scrypt hashes only, never a password [fault test 10-11].
+      CREATE TABLE device_credentials (
+        device_id TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        revoked_ms INTEGER
+      );
+
+      -- Windows a device dropped under its full-buffer rule (gap/1): reports show them as missing.
+      CREATE TABLE gaps (
+        id INTEGER PRIMARY KEY,
+        device_id TEXT NOT NULL,
+        epoch INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        start_ms INTEGER NOT NULL,
+        end_ms INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        dropped_windows INTEGER NOT NULL,
+        first_seq INTEGER NOT NULL,
+        last_seq INTEGER NOT NULL,
+        lesson_ids_json TEXT NOT NULL,
+        received_ms INTEGER NOT NULL,
+        UNIQUE (device_id, epoch, seq)
+      );
+      CREATE INDEX gaps_by_device ON gaps (device_id, start_ms);
+
+      -- Device clock minus cloud clock (ms), estimated from live traffic; skewed = beyond tolerance.
+      ALTER TABLE devices ADD COLUMN clock_offset_ms INTEGER;
+      ALTER TABLE devices ADD COLUMN clock_skewed INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE devices ADD COLUMN clock_checked_ms INTEGER;
+    `,
+  },
 ];

@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { DeviceAddress, LessonV1, StatusV1, WindowV1 } from '@classroom/protocol';
+import type { DeviceAddress, GapV1, LessonV1, StatusV1, WindowV1 } from '@classroom/protocol';
+import * as metrics from './sqlite-metrics.ts';
+import * as reliability from './sqlite-reliability.ts';
 import { configure, migrate } from './sqlite-schema.ts';
 import {
   LESSON_COLUMNS,
@@ -16,12 +18,19 @@ import {
   type WindowSql,
 } from './sqlite-rows.ts';
 import type {
+  CohortFilter,
+  CohortValues,
   DeadLetterInput,
   DeadLetterRow,
+  DeviceCredential,
+  GapRow,
   DeviceRow,
+  LessonMetricsEntry,
+  LessonMetricsRow,
   LessonRow,
   ListOptions,
   SaveResult,
+  StaleLesson,
   Store,
   StoreCounts,
   WindowRow,
@@ -220,6 +229,61 @@ export class SqliteStore implements Store {
            (SELECT COUNT(*) FROM windows) AS windows, (SELECT COUNT(*) FROM lesson_events) AS lessonEvents,
            (SELECT COUNT(*) FROM dead_letters) AS deadLetters`,
     ).get() as StoreCounts;
+  }
+
+  async staleMetricLessons(analysisVersion: string, limit: number): Promise<StaleLesson[]> {
+    return metrics.staleMetricLessons((sql) => this.stmt(sql), analysisVersion, limit);
+  }
+
+  async saveLessonMetrics(
+    entries: readonly LessonMetricsEntry[],
+    analysisVersion: string,
+    computedMs: number,
+  ): Promise<void> {
+    metrics.saveLessonMetrics(this.db(), (sql) => this.stmt(sql), entries, analysisVersion, computedMs);
+  }
+
+  async getLessonMetrics(lessonRef: number): Promise<Record<string, number> | undefined> {
+    return metrics.getLessonMetrics((sql) => this.stmt(sql), lessonRef);
+  }
+
+  async cohortValues(filter: CohortFilter): Promise<CohortValues> {
+    return metrics.cohortValues((sql) => this.stmt(sql), filter);
+  }
+
+  async listLessonMetrics(filter: CohortFilter, limit: number): Promise<LessonMetricsRow[]> {
+    return metrics.listLessonMetrics((sql) => this.stmt(sql), filter, limit);
+  }
+
+  async getDeviceCredential(deviceId: string): Promise<DeviceCredential | undefined> {
+    return reliability.getDeviceCredential((sql) => this.stmt(sql), deviceId);
+  }
+
+  async putDeviceCredential(deviceId: string, passwordHash: string, nowMs: number): Promise<void> {
+    reliability.putDeviceCredential((sql) => this.stmt(sql), deviceId, passwordHash, nowMs);
+  }
+
+  async revokeDeviceCredential(deviceId: string, nowMs: number): Promise<void> {
+    reliability.revokeDeviceCredential((sql) => this.stmt(sql), deviceId, nowMs);
+  }
+
+  async saveGap(address: DeviceAddress, m: GapV1, receivedMs: number): Promise<SaveResult> {
+    return this.db().transaction((): SaveResult => {
+      this.touchDevice(address, receivedMs);
+      return reliability.saveGap((sql) => this.stmt(sql), address, m, receivedMs);
+    })();
+  }
+
+  async listGaps(deviceId: string): Promise<GapRow[]> {
+    return reliability.listGaps((sql) => this.stmt(sql), deviceId);
+  }
+
+  async saveClockOffset(deviceId: string, offsetMs: number, skewed: boolean, nowMs: number): Promise<void> {
+    reliability.saveClockOffset((sql) => this.stmt(sql), deviceId, offsetMs, skewed, nowMs);
+  }
+
+  async getClockOffset(deviceId: string): Promise<{ offsetMs: number | null; skewed: boolean } | undefined> {
+    return reliability.getClockOffset((sql) => this.stmt(sql), deviceId);
   }
 
   private db(): Database.Database {

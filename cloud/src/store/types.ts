@@ -1,4 +1,4 @@
-import type { DeviceAddress, LessonV1, StatusV1, WindowV1 } from '@classroom/protocol';
+import type { DeviceAddress, GapV1, LessonV1, StatusV1, WindowV1 } from '@classroom/protocol';
 
 /** What happened to one valid message: a new row, or a redelivery of one already stored. */
 export type SaveResult = 'stored' | 'duplicate';
@@ -91,6 +91,83 @@ export interface ListOptions {
 }
 
 /**
+ * Which complete lessons a cohort query or an export covers. Every field is optional; a missing
+ * field does not filter. Only complete lessons count: an open lesson's figures are still moving.
+ */
+export interface CohortFilter {
+  school?: string;
+  subject?: string;
+  grade?: number;
+  classId?: string;
+  /** Lesson start, Unix ms, inclusive. */
+  fromMs?: number;
+  /** Lesson start, Unix ms, exclusive. */
+  toMs?: number;
+  /** Leave this lesson out (a lesson is not compared against itself). */
+  excludeLessonRef?: number;
+}
+
+/** A lesson whose stored metrics are missing or older than its windows. */
+export interface StaleLesson {
+  id: number;
+  revision: number;
+}
+
+/** Metric values of one lesson, computed from the windows at `revision`. */
+export interface LessonMetricsEntry {
+  lessonRef: number;
+  revision: number;
+  /** Metric id → value; a metric the lesson could not measure is absent, never zero. */
+  metrics: Readonly<Record<string, number>>;
+}
+
+/** Metric values of each metric id over a cohort, each list sorted ascending. */
+export interface CohortValues {
+  /** Complete lessons matching the filter (with or without metrics). */
+  lessons: number;
+  values: Record<string, number[]>;
+}
+
+/** One lesson's identifying fields (identifiers only, no free text) and stored metrics. */
+export interface LessonMetricsRow {
+  id: number;
+  deviceId: string;
+  lessonId: string;
+  school: string;
+  room: string;
+  classId: string | null;
+  subject: string | null;
+  grade: number | null;
+  startMs: number | null;
+  endMs: number | null;
+  expectedWindows: number | null;
+  receivedWindows: number;
+  metrics: Record<string, number>;
+}
+
+/** A device's broker credential (embedded broker); the hash is `scrypt$N$r$p$salt$hash`. */
+export interface DeviceCredential {
+  deviceId: string;
+  passwordHash: string;
+  revokedMs: number | null;
+}
+
+/** Windows a device dropped (gap/1), so reports show the span as missing, not zero. */
+export interface GapRow {
+  deviceId: string;
+  epoch: number;
+  seq: number;
+  startMs: number;
+  endMs: number;
+  reason: string;
+  droppedWindows: number;
+  firstSeq: number;
+  lastSeq: number;
+  lessonIds: string[];
+  receivedMs: number;
+}
+
+/**
  * The storage seam. Every method is async so a PostgreSQL implementation can follow; each
  * write resolves only after its transaction has committed, because the ingest acknowledges the
  * MQTT message on that resolution (reliability fault test 7: a crash before the commit loses nothing).
@@ -115,4 +192,27 @@ export interface Store {
   listDevices(): Promise<DeviceRow[]>;
   listDeadLetters(options: ListOptions): Promise<DeadLetterRow[]>;
   counts(): Promise<StoreCounts>;
+
+  /** Complete lessons whose metrics are missing, older than their windows, or of another version. */
+  staleMetricLessons(analysisVersion: string, limit: number): Promise<StaleLesson[]>;
+  /** Replaces the metrics of each lesson in one transaction (batched: one commit for many lessons). */
+  saveLessonMetrics(
+    entries: readonly LessonMetricsEntry[],
+    analysisVersion: string,
+    computedMs: number,
+  ): Promise<void>;
+  getLessonMetrics(lessonRef: number): Promise<Record<string, number> | undefined>;
+  /** Per-metric values over the complete lessons matching the filter. */
+  cohortValues(filter: CohortFilter): Promise<CohortValues>;
+  /** Complete lessons matching the filter with their metrics, by start time then id (never by value [PRIV-7]). */
+  listLessonMetrics(filter: CohortFilter, limit: number): Promise<LessonMetricsRow[]>;
+
+  // Reliability (migration 3): credentials, gaps, device clock.
+  getDeviceCredential(deviceId: string): Promise<DeviceCredential | undefined>;
+  putDeviceCredential(deviceId: string, passwordHash: string, nowMs: number): Promise<void>;
+  revokeDeviceCredential(deviceId: string, nowMs: number): Promise<void>;
+  saveGap(address: DeviceAddress, message: GapV1, receivedMs: number): Promise<SaveResult>;
+  listGaps(deviceId: string): Promise<GapRow[]>;
+  saveClockOffset(deviceId: string, offsetMs: number, skewed: boolean, nowMs: number): Promise<void>;
+  getClockOffset(deviceId: string): Promise<{ offsetMs: number | null; skewed: boolean } | undefined>;
 }

@@ -15,6 +15,8 @@ export const USAGE = `usage: edge-agent analyze <file> [options]
   --start <ISO time|Unix ms>
                          lesson start (default: the file's modification time)
   --no-video             ignore the file's video stream
+  --rttm <file>          also write the speaker-role segments as RTTM (TEACHER / STUDENT / OVERLAP);
+                         stays on this machine, for comparing with human labels
   --log-level <level>    pino level for stderr logs (default info)
   -h, --help`;
 
@@ -34,6 +36,7 @@ export interface AnalyzeArgs {
   grade: number | null;
   startMs: number | undefined;
   video: boolean;
+  rttm: string | undefined;
   logLevel: string;
 }
 
@@ -61,6 +64,7 @@ export function parseCommand(argv: string[]): ParsedCommand {
         grade: { type: 'string' },
         start: { type: 'string' },
         'no-video': { type: 'boolean', default: false },
+        rttm: { type: 'string' },
         'log-level': { type: 'string', default: process.env.LOG_LEVEL ?? 'info' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -96,6 +100,7 @@ export function parseCommand(argv: string[]): ParsedCommand {
       grade: parseGrade(v.grade),
       startMs: parseStart(v.start),
       video: !v['no-video'],
+      rttm: v.rttm,
       logLevel: v['log-level'],
     },
   };

@@ -1,4 +1,7 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Logger } from 'pino';
+import { formatRttm } from '../audio/rttm.ts';
 import { loadProfile } from '../config/load-profile.ts';
 import { analyzeFile } from '../pipeline/analyze-file.ts';
 import type { AgentMessage, AnalyzeFileOptions, AnalyzeSummary } from '../pipeline/types.ts';
@@ -29,6 +32,8 @@ export async function runAnalyze(
     publisher = await createPublisher({
       brokerUrl: args.broker,
       address: { school: args.school ?? '', room: args.room ?? '', device: identity.deviceId },
+      stateDir,
+      identity,
       logger: log,
     });
   } else {
@@ -56,7 +61,12 @@ export async function runAnalyze(
     ...(args.startMs !== undefined ? { startMs: args.startMs } : {}),
   };
   try {
-    const { summary } = await analyzeFile(args.file, options);
+    const { summary, roleSegments } = await analyzeFile(args.file, options);
+    if (args.rttm !== undefined) {
+      // Role segments are times and labels only; the file id is the recording's base name.
+      const id = path.basename(args.file, path.extname(args.file));
+      await writeFile(args.rttm, formatRttm(id, roleSegments ?? []));
+    }
     return summary;
   } finally {
     progress.done();

@@ -1,4 +1,4 @@
-import type { LessonV1, WindowV1 } from '@classroom/protocol';
+import type { AudioRoles, LessonV1, UnavailableReason, WindowV1 } from '@classroom/protocol';
 import type { WindowStats } from './windower.ts';
 
 /** What every message of one lesson shares: the idempotency key's parts and the lesson's facts. */
@@ -17,10 +17,16 @@ export interface LessonContext {
 }
 
 /**
- * A window/1 message with numbers only [PRIV-2]. Roles, speech and vision are null with a reason
- * until their stages land, so a report shows "unavailable", not zero.
+ * A window/1 message with numbers only [PRIV-2]. A section without figures (roles when not
+ * attributed; speech and vision until their stages land) is null with a reason, so a report shows
+ * "unavailable", not zero.
  */
-export function windowMessage(ctx: LessonContext, stats: WindowStats, seq: number): WindowV1 {
+export function windowMessage(
+  ctx: LessonContext,
+  stats: WindowStats,
+  seq: number,
+  roles: AudioRoles | UnavailableReason = 'not-implemented',
+): WindowV1 {
   const startMs = ctx.startMs + Math.round(stats.startS * 1000);
   return {
     schema: 'window/1',
@@ -38,12 +44,12 @@ export function windowMessage(ctx: LessonContext, stats: WindowStats, seq: numbe
       silenceS: stats.silenceS,
       levelDbfs: stats.levelDbfs,
       levelDba: stats.levelDba,
-      roles: null,
+      roles: typeof roles === 'string' ? null : roles,
     },
     speech: null,
     vision: null,
     unavailable: {
-      roles: 'not-implemented',
+      ...(typeof roles === 'string' ? { roles } : {}),
       speech: 'not-implemented',
       vision: ctx.hasVideo ? 'not-implemented' : 'no-source',
     },

@@ -3,7 +3,12 @@ import { Type, type Static } from '@sinclair/typebox';
 const TensorSpec = Type.Object(
   {
     name: Type.String({ minLength: 1 }),
-    dtype: Type.Union([Type.Literal('float32'), Type.Literal('int64'), Type.Literal('uint8')]),
+    dtype: Type.Union([
+      Type.Literal('float32'),
+      Type.Literal('int64'),
+      Type.Literal('int32'),
+      Type.Literal('uint8'),
+    ]),
     /** Dimensions; a string names a dynamic one (e.g. "N"). */
     shape: Type.Array(Type.Union([Type.Integer({ minimum: 0 }), Type.String({ minLength: 1 })])),
   },

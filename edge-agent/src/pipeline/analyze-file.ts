@@ -1,5 +1,9 @@
 import { stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
+import type { AudioRoles } from '@classroom/protocol';
+import { attributeRoles } from '../audio/role-attribution.ts';
+import type { RoleSegment } from '../audio/role-types.ts';
+import { VoiceFeatureExtractor } from '../audio/voice-features.ts';
 import { SileroVad } from '../audio/silero-vad.ts';
 import { VadSegmenter, type SpeechSegment } from '../audio/vad-segments.ts';
 import { FrameSplitter } from '../audio/frame-splitter.ts';
@@ -10,6 +14,7 @@ import { AgentError } from '../errors.ts';
 import { silentLogger } from '../log.ts';
 import { lessonEnd, lessonStart } from '../metrics/lesson.ts';
 import { windowMessage, type LessonContext } from '../metrics/messages.ts';
+import { roleWindows } from '../metrics/role-windows.ts';
 import { Windower, type WindowStats } from '../metrics/windower.ts';
 import { MemorySequence } from '../transport/sequence.ts';
 import { newLessonId } from './lesson-id.ts';
@@ -17,8 +22,10 @@ import type { AgentMessage, AnalyzeFileOptions, AnalyzeFileResult } from './type
 import { startVideoTask, type VideoTask } from './video-task.ts';
 
 /**
- * Analyses a recorded lesson: probe → decode audio (+ video frames) → Silero VAD → 10 s windows →
- * messages (lesson start, windows in order, lesson end), each handed to `sink` and awaited.
+ * Analyses a recorded lesson: probe → decode audio (+ video frames) → Silero VAD and voice
+ * features → speaker roles → 10 s windows → messages (lesson start, windows in order, lesson end),
+ * each handed to `sink` and awaited. Roles need the whole lesson, so with roles on (the default)
+ * windows are sent after the audio pass; only feature sums are held meanwhile, never audio [PRIV-1].
  * Errors before the lesson start (bad file, no audio, model checksum) send nothing; a failure
  * after it sends a lesson end with endReason "source-error" (or "stopped" when aborted) when the
  * sink still works.
@@ -78,12 +85,22 @@ export async function analyzeFile(
   let video: VideoTask | null = null;
   let decodeCpuMs: number | null = null;
   let samples = 0;
-  const emitWindow = async (w: WindowStats) => {
+  const withRoles = options.roles ?? true;
+  const features = withRoles ? new VoiceFeatureExtractor(ANALYSIS_SAMPLE_RATE) : null;
+  const held: WindowStats[] = [];
+  let roleSegments: RoleSegment[] | null = null;
+  let featuresMs = 0;
+  let attributionMs = 0;
+  const emitWindow = async (w: WindowStats, roles: AudioRoles | null = null) => {
     if (options.signal?.aborted) throw new AgentError('E_ABORTED', `analysis of ${file} stopped`);
     if (video) await video.counter.waitFor(w.startS + w.durationS);
     const framesAnalysed = video ? video.counter.take(w.index) : 0;
-    windows.push({ ...w, framesAnalysed });
-    await send({ kind: 'metrics', message: windowMessage(ctx, w, sequence.next()) });
+    windows.push({ ...w, framesAnalysed, roles });
+    await send({ kind: 'metrics', message: windowMessage(ctx, w, sequence.next(), roles ?? 'disabled') });
+  };
+  const closeWindows = async (closed: WindowStats[]) => {
+    if (withRoles) held.push(...closed);
+    else for (const w of closed) await emitWindow(w);
   };
 
   await send({ kind: 'lesson', message: lessonStart(ctx, sequence.next()) });
@@ -103,11 +120,17 @@ export async function analyzeFile(
       },
     });
     for await (const chunk of chunks) {
+      if (options.signal?.aborted) throw new AgentError('E_ABORTED', `analysis of ${file} stopped`);
       samples += chunk.length;
       windower.addAudio(chunk);
+      if (features) {
+        const f0 = performance.now();
+        features.push(chunk);
+        featuresMs += performance.now() - f0;
+      }
       for (const frame of splitter.push(chunk))
         addSegments(segmenter.push(await vad.process(frame), frame.length));
-      for (const w of windower.drain(segmenter.watermarkS)) await emitWindow(w);
+      await closeWindows(windower.drain(segmenter.watermarkS));
       options.onProgress?.({
         processedS: samples / ANALYSIS_SAMPLE_RATE,
         durationS: probe.durationS,
@@ -117,7 +140,14 @@ export async function analyzeFile(
     const tail = splitter.flush();
     if (tail) addSegments(segmenter.push(await vad.process(tail.frame), tail.length));
     addSegments(segmenter.finish(samples));
-    for (const w of windower.finish()) await emitWindow(w);
+    await closeWindows(windower.finish());
+    if (features) {
+      const a0 = performance.now();
+      roleSegments = attributeRoles(features.finish(), segments, options.roleSettings);
+      const roles = roleWindows(roleSegments, profile.windowS, held.length);
+      attributionMs = performance.now() - a0;
+      for (const [i, w] of held.entries()) await emitWindow(w, roles[i] ?? null);
+    }
   } catch (err) {
     video?.stop();
     const reason = options.signal?.aborted ? 'stopped' : 'source-error';
@@ -149,13 +179,15 @@ export async function analyzeFile(
       probeMs: Math.round(probeMs),
       decodeMs: decodeCpuMs,
       vadMs: Math.round(vad.inferenceMs - vadMs0),
+      featuresMs: Math.round(featuresMs),
+      attributionMs: Math.round(attributionMs),
       videoDecodeMs: videoResult?.cpuMs ?? null,
       totalMs: Math.round(totalMs),
     },
     speedX: Math.round((durationS / (totalMs / 1000)) * 10) / 10,
   };
   log.info(summary, 'lesson analysed'); // numbers only [PRIV-1]
-  return { summary, segments, windows };
+  return { summary, segments, roleSegments, windows };
 }
 
 /** Closes the lesson for the cloud after a failure, so it is shown as cut short rather than open forever. */

@@ -1,5 +1,7 @@
-import type { LessonV1, WindowV1 } from '@classroom/protocol';
+import type { AudioRoles, LessonV1, WindowV1 } from '@classroom/protocol';
 import type { Logger } from 'pino';
+import type { RoleAttributionSettings } from '../audio/role-attribution.ts';
+import type { RoleSegment } from '../audio/role-types.ts';
 import type { SileroVad } from '../audio/silero-vad.ts';
 import type { SpeechSegment } from '../audio/vad-segments.ts';
 import type { DeviceProfile } from '../config/profile-schema.ts';
@@ -42,6 +44,14 @@ export interface AnalyzeFileOptions {
   /** Model file override (still verified against the manifest) and manifest path. */
   modelPath?: string;
   manifestPath?: string;
+  /**
+   * Attribute speaker roles (teacher / student) and fill `audio.roles`; default true. Roles need the
+   * whole lesson's voice features, so windows are then sent after the audio pass (see
+   * docs/accuracy.md); false streams windows as they close, with roles unavailable ("disabled").
+   */
+  roles?: boolean;
+  /** Overrides of the role attribution's tuning (evaluation and tests). */
+  roleSettings?: Partial<RoleAttributionSettings>;
   onProgress?: (progress: AnalyzeProgress) => void;
   signal?: AbortSignal;
   logger?: Logger;
@@ -53,6 +63,10 @@ export interface StageTimings {
   decodeMs: number | null;
   /** Wall time inside Silero inference (one thread), ms. */
   vadMs: number;
+  /** Voice features (MFCC and pitch per 0.25 s block), CPU on the agent's thread, ms; 0 without roles. */
+  featuresMs: number;
+  /** Clustering and smoothing of the whole lesson's features into roles, ms; 0 without roles. */
+  attributionMs: number;
   /** ffmpeg's CPU time for video frames, ms; null without video. */
   videoDecodeMs: number | null;
   totalMs: number;
@@ -75,6 +89,8 @@ export interface AnalyzeFileResult {
   summary: AnalyzeSummary;
   /** Speech segments, s from the start of the file; stay on the device (never published) [PRIV-2]. */
   segments: SpeechSegment[];
+  /** Role segments (teacher / student / overlap), s; on the device only, e.g. for `--rttm` [PRIV-2]. */
+  roleSegments: RoleSegment[] | null;
   /** Per-window figures as sent, plus the frame count the wire does not carry yet. */
-  windows: (WindowStats & { framesAnalysed: number })[];
+  windows: (WindowStats & { framesAnalysed: number; roles: AudioRoles | null })[];
 }

@@ -1,4 +1,4 @@
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions } from 'mqtt';
 import type { Logger } from 'pino';
 import {
   SCHEMAS,
@@ -10,6 +10,11 @@ import {
 } from '@classroom/protocol';
 import { AgentError } from '../errors.ts';
 import { silentLogger } from '../log.ts';
+import type { BackoffOptions } from './backoff.ts';
+import { loadIdentity, type Identity } from './identity.ts';
+import { Outbox, type Backlog, type EnqueueInput } from './outbox.ts';
+import { Sender } from './sender.ts';
+import { resolveStateDir } from './state-dir.ts';
 
 /** Which payload travels on which topic kind; a wrong pairing does not compile. */
 export interface PublishKinds {
@@ -18,96 +23,183 @@ export interface PublishKinds {
 }
 export type PublishKind = keyof PublishKinds;
 
-/**
- * The small interface the pipeline talks to. A durable outbox (a later issue) implements the same
- * two calls, so nothing upstream changes when messages start surviving restarts.
- */
+/** The small interface the pipeline talks to. */
 export interface Publisher {
-  /** Resolves once the broker has acknowledged the message (QoS 1 PUBACK). */
+  /**
+   * Validates the message and stores it in the on-disk outbox; resolves once it is durable
+   * (committed with synchronous=FULL), not when the broker has it. Sending happens behind.
+   */
   publish<K extends PublishKind>(kind: K, message: PublishKinds[K]): Promise<void>;
+  /** Resolves when the outbox is empty (every message acknowledged); rejects E_PUBLISH after timeoutMs. */
+  flush(timeoutMs: number): Promise<void>;
+  /** Flushes for up to closeFlushTimeoutMs, then disconnects; what is left stays on disk for next time. */
   close(): Promise<void>;
+}
+
+/** What the durable publisher adds for the agent's status and tests. */
+export interface DurablePublisher extends Publisher {
+  /** The outbox's sequence counter (durable, advanced with every enqueue). */
+  readonly sequence: { next(): number; peek(): number };
+  /**
+   * Allocates the next seq and enqueues the message built with it in one transaction, so a crash
+   * can neither skip nor repeat a number; resolves with the seq once durable.
+   */
+  publishNext<K extends PublishKind>(kind: K, build: (seq: number) => PublishKinds[K]): Promise<number>;
+  backlog(): Backlog;
+  readonly connected: boolean;
 }
 
 export interface PublisherOptions {
   brokerUrl: string;
   address: DeviceAddress;
+  /** Folder holding identity.json and outbox.sqlite; default as resolveStateDir(). */
+  stateDir?: string;
+  /** Default: identity.json in stateDir. */
+  identity?: Identity;
   username?: string;
   password?: string;
-  /** Give up on the first connection after this long, ms. */
+  /**
+   * Wait this long for the first connection and fail with E_BROKER_UNREACHABLE when none comes,
+   * ms; a live agent sets waitForBroker: false and collects offline instead.
+   */
   connectTimeoutMs?: number;
-  /** Fail a publish not acknowledged within this long, ms (it stays queued in memory meanwhile). */
+  /** Default true: fail fast on a wrong URL (the `analyze` command's behaviour). */
+  waitForBroker?: boolean;
+  /** Drop and redo a connection whose in-flight messages get no PUBACK for this long, ms. */
   publishTimeoutMs?: number;
+  /** How long close() waits for the outbox to drain, ms (default 10 s). */
+  closeFlushTimeoutMs?: number;
+  quotaBytes?: number;
+  maxInFlight?: number;
+  backoff?: BackoffOptions;
   logger?: Logger;
 }
 
 /**
- * MQTT.js v5 publisher: QoS 1, persistent session (clean: false) and clientId = deviceId, so the
- * broker keeps unacknowledged messages across a reconnect. Its queue is in memory: messages not
- * yet acknowledged when this process dies are lost until the durable outbox lands [style 5].
+ * The durable publisher: on-disk outbox (SQLite, WAL, synchronous=FULL) + an MQTT QoS 1 sender
+ * with a persistent session (clean: false, clientId = deviceId) and backoff-with-jitter
+ * reconnects. A message leaves the outbox only on the broker's PUBACK [style 5].
  */
-export async function createPublisher(options: PublisherOptions): Promise<Publisher> {
+export async function createPublisher(options: PublisherOptions): Promise<DurablePublisher> {
   const log = (options.logger ?? silentLogger).child({ module: 'publisher' });
   const address = options.address;
-  // Validates every topic level before connecting, so a bad --school fails fast.
-  topicFor(address, 'metrics');
+  const topics = { metrics: topicFor(address, 'metrics'), lesson: topicFor(address, 'lesson') };
+  const stateDir = options.stateDir ?? resolveStateDir();
+  const identity = options.identity ?? loadIdentity(stateDir, address.device);
+  if (identity.deviceId !== address.device) {
+    throw new AgentError('E_USAGE', `identity ${identity.deviceId} differs from the topic's ${address.device}`);
+  }
+  const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   const clientOptions: IClientOptions = {
     clientId: address.device,
     clean: false,
     protocolVersion: 4,
-    reconnectPeriod: 1000,
-    connectTimeout: options.connectTimeoutMs ?? 10_000,
+    connectTimeout: connectTimeoutMs,
     ...(options.username !== undefined ? { username: options.username } : {}),
     ...(options.password !== undefined ? { password: options.password } : {}),
   };
-  const client = await connectOnce(options.brokerUrl, clientOptions, options.connectTimeoutMs ?? 10_000);
-  log.info({ broker: redactUrl(options.brokerUrl), clientId: address.device }, 'connected');
-  client.on('reconnect', () => log.warn('reconnecting'));
-  client.on('error', (err) => log.warn({ err: err.message }, 'mqtt error'));
-  const publishTimeoutMs = options.publishTimeoutMs ?? 30_000;
+  const outbox = Outbox.open({
+    stateDir,
+    identity,
+    logger: options.logger ?? silentLogger,
+    ...(options.quotaBytes !== undefined ? { quotaBytes: options.quotaBytes } : {}),
+  });
+  const sender = new Sender(outbox, {
+    brokerUrl: options.brokerUrl,
+    clientOptions,
+    topics,
+    logger: log,
+    stallTimeoutMs: options.publishTimeoutMs ?? 30_000,
+    ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+  });
+  sender.start();
+  if (options.waitForBroker ?? true) {
+    try {
+      await waitUntil(() => sender.connected, connectTimeoutMs);
+    } catch {
+      await sender.stop();
+      outbox.close();
+      throw new AgentError('E_BROKER_UNREACHABLE', `${redactUrl(options.brokerUrl)}: no answer within ${connectTimeoutMs} ms`);
+    }
+  }
+
+  const toEntry = (kind: PublishKind, message: WindowV1 | LessonV1): EnqueueInput => {
+    if (SCHEMAS[message.schema].kind !== kind) {
+      throw new AgentError('E_USAGE', `${message.schema} does not travel on "${kind}"`);
+    }
+    if (message.deviceId !== address.device) {
+      throw new AgentError('E_USAGE', `deviceId ${message.deviceId} differs from the topic's ${address.device}`);
+    }
+    return {
+      kind,
+      seq: message.seq,
+      startMs: message.startMs,
+      endMs: message.endMs,
+      lessonId: message.lessonId,
+      droppable: message.schema === 'window/1', // lesson messages are never dropped
+      payload: encodeMessage(message), // validates first: never queue what the cloud rejects
+    };
+  };
+
+  const flush = async (timeoutMs: number) => {
+    if (outbox.backlog().messages === 0) return;
+    let off: () => void = () => undefined;
+    try {
+      await withTimeout(
+        new Promise<void>((resolve) => {
+          off = outbox.onEmpty(resolve);
+          sender.wake();
+        }),
+        timeoutMs,
+        () =>
+          new AgentError('E_PUBLISH', `${outbox.backlog().messages} messages not acknowledged within ${timeoutMs} ms`),
+      );
+    } finally {
+      off();
+    }
+  };
 
   return {
-    async publish(kind, message) {
-      if (SCHEMAS[message.schema].kind !== kind) {
-        throw new AgentError('E_USAGE', `${message.schema} does not travel on "${kind}"`);
-      }
-      if (message.deviceId !== address.device) {
-        throw new AgentError(
-          'E_USAGE',
-          `deviceId ${message.deviceId} differs from the topic's ${address.device}`,
-        );
-      }
-      const payload = encodeMessage(message); // validates first: never send what the cloud rejects
-      const topic = topicFor(address, kind);
-      await withTimeout(
-        client.publishAsync(topic, payload, { qos: 1 }),
-        publishTimeoutMs,
-        () => new AgentError('E_PUBLISH', `no PUBACK for seq ${message.seq} within ${publishTimeoutMs} ms`),
-      );
-      log.debug({ kind, seq: message.seq }, 'acknowledged');
+    sequence: outbox.sequence,
+    get connected() {
+      return sender.connected;
     },
+    backlog: () => outbox.backlog(),
+    async publish(kind, message) {
+      outbox.enqueue(toEntry(kind, message));
+      log.debug({ kind, seq: message.seq }, 'enqueued');
+      sender.wake();
+    },
+    async publishNext(kind, build) {
+      const { seq } = outbox.enqueueWith((next) => {
+        const message = build(next);
+        if (message.seq !== next) throw new AgentError('E_USAGE', `built seq ${message.seq}, expected ${next}`);
+        return toEntry(kind, message);
+      });
+      log.debug({ kind, seq }, 'enqueued');
+      sender.wake();
+      return seq;
+    },
+    flush,
     async close() {
-      await client.endAsync();
+      try {
+        await flush(options.closeFlushTimeoutMs ?? 10_000);
+      } catch (err) {
+        log.warn({ backlog: outbox.backlog().messages }, (err as Error).message);
+      } finally {
+        await sender.stop();
+        outbox.close();
+      }
     },
   };
 }
 
-async function connectOnce(url: string, opts: IClientOptions, timeoutMs: number): Promise<MqttClient> {
-  const client = connect(url, opts);
-  try {
-    await withTimeout(
-      new Promise<void>((resolve, reject) => {
-        client.once('connect', () => resolve());
-        client.once('error', reject);
-      }),
-      timeoutMs,
-      () => new Error(`no answer within ${timeoutMs} ms`),
-    );
-    return client;
-  } catch (err) {
-    client.end(true);
-    throw new AgentError('E_BROKER_UNREACHABLE', `${redactUrl(url)}: ${(err as Error).message}`, {
-      cause: err,
-    });
+async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timeout');
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 

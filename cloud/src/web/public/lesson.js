@@ -56,6 +56,8 @@ function render(report) {
     windows.missing.length === 0 ? t('missingNone') : windows.missing.join(', '),
   );
 
+  renderDiagnostics(report.analysis);
+
   const windowS = lesson.windowS ?? 10;
   document.getElementById('timeline-desc').textContent = t('timelineDesc', { s: windowS });
   drawLegend(document.getElementById('legend'), t);
@@ -77,6 +79,43 @@ function render(report) {
       tr.append(td);
     }
     body.append(tr);
+  }
+}
+
+const percent = (x) => `${(x * 100).toFixed(0)} %`;
+
+/** lesson-report/2's analysis, minimally: S-T mode, three headline metrics, the findings. */
+function renderDiagnostics(analysis) {
+  if (!analysis) return;
+  const list = document.getElementById('diagnostics');
+  const metric = (id, show) => {
+    const m = analysis.metrics[id];
+    return m ? show(m.value) : t('unavailable');
+  };
+  const st = analysis.st;
+  const modeKey = st.mode ? `mode${st.mode[0].toUpperCase()}${st.mode.slice(1)}` : null;
+  figure(
+    list,
+    t('stMode'),
+    modeKey ? `${t(modeKey)} (Rt ${st.rt.toFixed(2)}, Ch ${st.ch.toFixed(2)})` : t('unavailable'),
+  );
+  figure(list, t('teacherTalkShare'), metric('teacherShareOfTalk', percent));
+  figure(
+    list,
+    t('questionsPer10'),
+    metric('teacherQuestionsPer10Min', (v) => v.toFixed(1)),
+  );
+  figure(list, t('wait3s'), metric('waitAtLeast3sShare', percent));
+  const ul = document.getElementById('findings');
+  for (const f of analysis.findings) {
+    const li = document.createElement('li');
+    li.textContent = lang === 'en' ? f.text.en : f.text['zh-CN'];
+    ul.append(li);
+  }
+  if (analysis.findings.length === 0) {
+    const li = document.createElement('li');
+    li.textContent = t('findingsNone');
+    ul.append(li);
   }
 }
 

@@ -1,0 +1,87 @@
+import { loadModel } from './model-files.ts';
+import { detectLanguage, splitSentences, stripPunctuation, terminator } from './text.ts';
+import type { Language } from './types.ts';
+
+/**
+ * Question detection. A sentence terminator from ASR ('?' or '.') is trusted; otherwise a hashed n-gram logistic
+ * regression trained on punctuation-labelled MIT data decides (it learns the cues: 吗/呢/什么/
+ * 为什么/怎么, A-not-A 是不是/对不对/有没有, English aux-inversion, wh-words, tag questions),
+ * with a few high-precision cue rules on top.
+ */
+const ZH_CUES =
+  /(吗|吧)$|(是不是|对不对|有没有|能不能|会不会|要不要|好不好|行不行|对吧|是吧|为什么|为啥|怎么样|难道|是否)/u;
+// English cue rules, each checked on NCTE (MIT) sentences: share ending in '?' among matches
+// aux-inversion 0.94, wh-word + auxiliary 0.94, tag "okay"/"correct" 0.64-0.67.
+const LEAD = String.raw`^(?:(?:okay|ok|so|and|but|now|well|alright|all right|um|uh|yeah|yes|no|oh) )*`;
+const EN_AUX = new RegExp(
+  LEAD +
+    String.raw`(do|does|did|is|are|was|were|can|could|will|would|should|shall|have|has|may|might|am|isn't|aren't|don't|doesn't|didn't|can't|won't|wouldn't|couldn't|shouldn't) (you|we|they|he|she|it|i|there|that|this|these|those|everyone|everybody|anyone|anybody|somebody|someone|the|a|an|your|my|all|any)\b`,
+);
+const EN_WH_AUX = new RegExp(
+  LEAD +
+    String.raw`(what|why|how|where|when|who|which|whose)( \w+)? (is|are|was|were|do|does|did|can|could|would|should|will|'s|has|have|else)\b`,
+);
+const EN_TAG = / (okay|ok|correct|isn't it|aren't they|don't you)$/;
+
+function sentenceIsQuestion(sentence: string, lang: Language): boolean {
+  const end = terminator(sentence);
+  // ASR punctuation, when present, is trusted both ways; the cues decide only unpunctuated text.
+  if (end !== null) return end === 'question';
+  const bare = stripPunctuation(sentence);
+  if (bare.length === 0) return false;
+  if (lang === 'zh' && ZH_CUES.test(bare.replace(/ /g, ''))) return true;
+  if (lang === 'en' && (EN_AUX.test(bare) || EN_WH_AUX.test(bare) || EN_TAG.test(bare))) return true;
+  return loadModel(lang === 'zh' ? 'question-zh' : 'question-en').predict(bare) === 'question';
+}
+
+export interface QuestionAnalysis {
+  /** Question sentences in the utterance (one unit when ASR gave no punctuation). */
+  questions: number;
+  /** The utterance ends with a question: the wait after it is wait time 1. */
+  endsWithQuestion: boolean;
+  /** Types of the question sentences, in order. */
+  types: QuestionType[];
+}
+
+export interface QuestionType {
+  open: boolean;
+  higherOrder: boolean;
+}
+
+export function analyseQuestions(text: string, lang: Language = detectLanguage(text)): QuestionAnalysis {
+  const sentences = splitSentences(text);
+  const types: QuestionType[] = [];
+  let last = false;
+  for (const s of sentences) {
+    last = sentenceIsQuestion(s, lang);
+    if (last) types.push(classifyQuestion(s, lang));
+  }
+  return { questions: types.length, endsWithQuestion: last, types };
+}
+
+export function isQuestion(text: string, lang: Language = detectLanguage(text)): boolean {
+  return analyseQuestions(text, lang).endsWithQuestion;
+}
+
+// Higher-order: asks for reasons, processes, comparisons, predictions or judgements (Bloom's
+// levels above remember/understand); everything else is recall.
+const ZH_HIGHER =
+  /(为什么|为啥|怎么想|怎么知道|怎么得|怎么做|怎么算|怎么看|如何|理由|原因|解释|证明|比较|区别|不同|相同|一样|联系|关系|如果|假如|会怎样|觉得|认为|看法|发现|判断|推断|预测|还有别的|其他方法|另一种)/u;
+const EN_HIGHER =
+  /\b(why|how come|explain|what if|would happen|compare|difference|different|similar|same|prove|justify|convince|predict|reason|agree|disagree|what makes you|how do you know|how did you|how would you|how could you|how can you|what do you think|what do you notice|what did you notice|another way|strategy|pattern)\b/;
+// Open: no single expected answer (higher-order, or invites description/opinion); closed: yes/no,
+// a choice, or one short fact.
+const ZH_OPEN = /(说说|谈谈|说一说|讲讲|讲一讲|描述|你有什么|有哪些|还有什么|怎样|怎么样|想法|感受)/u;
+const EN_OPEN = /\b(tell me|tell us|describe|talk about|what else|what other|share|what are some|how)\b/;
+const EN_CLOSED_HOW = /\bhow (many|much|long|old|far)\b/;
+
+export function classifyQuestion(sentence: string, lang: Language): QuestionType {
+  const bare = stripPunctuation(sentence);
+  if (lang === 'zh') {
+    const s = bare.replace(/ /g, '');
+    const higherOrder = ZH_HIGHER.test(s);
+    return { higherOrder, open: higherOrder || ZH_OPEN.test(s) };
+  }
+  const higherOrder = EN_HIGHER.test(bare);
+  return { higherOrder, open: higherOrder || (EN_OPEN.test(bare) && !EN_CLOSED_HOW.test(bare)) };
+}

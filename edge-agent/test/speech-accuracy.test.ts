@@ -1,0 +1,70 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run as runInstructions } from '../../scripts/eval/instructions.ts';
+import { run as runQuestions } from '../../scripts/eval/questions.ts';
+import { analyseQuestions, classifyInstruction, isQuestion } from '../src/speech/index.ts';
+
+const DATA = path.resolve(import.meta.dirname, '../../../shared/data/transcripts');
+
+// Floors sit a little below the figures measured on these fixed subsets (docs/accuracy.md has
+// the whole-set figures): first 40 TalkMoves lessons, first 2,000 DialogID dev rows.
+describe('discourse accuracy floors', () => {
+  it('question detection on TalkMoves, punctuation removed (40 lessons)', async () => {
+    const r = (await runQuestions(path.join(DATA, 'talkmoves'), { limitFiles: 40 })) as {
+      questions: { sentences: { all: { f1: number; precision: number }; teacher: { f1: number } } };
+      talkmoves: { macroF1: number };
+    };
+    expect(r.questions.sentences.all.f1).toBeGreaterThanOrEqual(0.66); // measured 0.683
+    expect(r.questions.sentences.all.precision).toBeGreaterThanOrEqual(0.78); // measured 0.806
+    expect(r.questions.sentences.teacher.f1).toBeGreaterThanOrEqual(0.67); // measured 0.691
+    expect(r.talkmoves.macroF1).toBeGreaterThanOrEqual(0.39); // measured 0.414
+  });
+
+  it('DialogID instruction types on dev (2,000 rows; never trained on)', async () => {
+    const r = (await runInstructions(path.join(DATA, 'dialogid-zh/dev.csv'), { limit: 2000 })) as {
+      accuracy: number;
+      macroF1: number;
+    };
+    expect(r.accuracy).toBeGreaterThanOrEqual(0.78); // measured 0.801
+    expect(r.macroF1).toBeGreaterThanOrEqual(0.77); // measured 0.790
+  });
+
+  it('committed weights stay small (< 1 MB together)', () => {
+    const dir = path.resolve(import.meta.dirname, '../src/speech/models');
+    const bytes = ['instruction-zh', 'question-zh', 'question-en'].reduce(
+      (s, n) => s + statSync(path.join(dir, `${n}.json`)).size,
+      0,
+    );
+    expect(bytes).toBeLessThan(1_000_000);
+  });
+});
+
+describe('question cues', () => {
+  it.each([
+    ['这个是不是等于三', true],
+    ['你们同意吗', true],
+    ['为什么要通分', true],
+    ['有没有不同的方法', true],
+    ['请同学们打开书本', false],
+    ['do you agree with her', true],
+    ['can you explain how you got that', true],
+    ['what is seven times eight', true],
+    ["that's a nice way to do it", false],
+    ['open your books to page twelve', false],
+  ] as const)('%s → %s', (text, expected) => {
+    expect(isQuestion(text)).toBe(expected);
+  });
+
+  it('types: why/how-do-you-know questions are open and higher-order; yes/no ones closed recall', () => {
+    expect(analyseQuestions('Why does that work?').types).toEqual([{ open: true, higherOrder: true }]);
+    expect(analyseQuestions('Is it eight?').types).toEqual([{ open: false, higherOrder: false }]);
+    expect(analyseQuestions('你是怎么想的？').types).toEqual([{ open: true, higherOrder: true }]);
+    expect(analyseQuestions('三加四等于几？').types).toEqual([{ open: false, higherOrder: false }]);
+  });
+
+  it('instruction types: a clear commendation and a clear note-taking instruction', () => {
+    expect(classifyInstruction('非常好，你真棒')).toBe('commending');
+    expect(classifyInstruction('把这个记到笔记本上')).toBe('noteTaking');
+  });
+});
