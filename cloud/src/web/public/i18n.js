@@ -205,7 +205,15 @@ export function subjectName(lang, code) {
   return MESSAGES[lang].subjects[code] ?? code;
 }
 
+export const SCHOOL_TIME_ZONE = 'Asia/Shanghai';
+
 export function formatTime(lang, ms) {
   if (ms === null || ms === undefined) return MESSAGES[lang].unknown;
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
+  // Lessons are read in the school's time zone, not the viewer's: a report says 08:30 for a
+  // first-period lesson wherever it is opened. Asia/Shanghai until schools carry their own zone.
+  return new Intl.DateTimeFormat(lang, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: SCHOOL_TIME_ZONE,
+  }).format(new Date(ms));
 }

@@ -17,7 +17,7 @@ function figure(list, label, value) {
 }
 
 function duration(s) {
-  return s >= 120 ? t('minutes', { n: (s / 60).toFixed(1) }) : t('seconds', { n: s });
+  return s >= 120 ? t('minutes', { n: (s / 60).toFixed(1) }) : t('seconds', { n: s.toFixed(1) });
 }
 
 function render(report) {
