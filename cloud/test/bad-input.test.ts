@@ -3,14 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_BYTES } from '@classroom/protocol';
 import type { LessonRow } from '../src/index.ts';
-import {
-  encode,
-  metricsTopic,
-  startTestCloud,
-  waitFor,
-  windowMsg,
-  type TestCloud,
-} from './helpers.ts';
+import { encode, metricsTopic, startTestCloud, waitFor, windowMsg, type TestCloud } from './helpers.ts';
 
 /** Words that stand for content a device must never send; none may be kept anywhere [PRIV-1]. */
 const SECRET = 'zebra-secret-utterance';

@@ -6,6 +6,8 @@
  */
 import { createPublisher, loadIdentity } from '@classroom/edge-agent';
 import { lastSeq, messageFor, ROOM, SCHOOL, type LessonPlan } from './fixtures.ts';
+// A gap record (full-buffer rule) takes a seq from the same counter; the loop runs until the
+// lesson end is enqueued, which messageFor gives for any seq at or past lastSeq.
 
 const env = (name: string, fallback?: string): string => {
   const v = process.env[name] ?? fallback;
@@ -39,8 +41,7 @@ const publisher = await createPublisher({
 });
 
 while (publisher.sequence.peek() <= lastSeq(plan)) {
-  const { kind } = messageFor(plan, publisher.sequence.peek());
-  const seq = await publisher.publishNext(kind, (s) => messageFor(plan, s).message as never);
+  const seq = await publisher.publishNext((s) => messageFor(plan, s).message);
   process.stdout.write(`enq ${seq}\n`);
   if (intervalMs > 0) await new Promise((r) => setTimeout(r, intervalMs));
 }

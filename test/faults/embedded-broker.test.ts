@@ -113,17 +113,27 @@ describe('embedded Aedes: nothing lost, nothing stored twice', () => {
     expectAllStoredOnce(p);
   });
 
-  it(`network cut for ${CUT_MS} ms through the proxy (blackhole, no RST)`, async () => {
-    const { device, stateDir } = await newDevice();
-    const p = plan(device, 60);
-    const run = spawnAgent(agentEnv(p, stateDir, { AGENT_INTERVAL_MS: 20, AGENT_STALL_MS: 500 }));
-    await waitFor(() => run.lastEnqueued() >= 10, 'first windows');
-    proxy.cut();
-    await sleep(CUT_MS);
-    proxy.restore();
-    expect(await run.exited).toBe(0);
-    expectAllStoredOnce(p);
-  }, 60_000 + CUT_MS);
+  it(
+    `network cut for ${CUT_MS} ms through the proxy (blackhole, no RST)`,
+    async () => {
+      const { device, stateDir } = await newDevice();
+      const p = plan(device, 60);
+      const run = spawnAgent(
+        agentEnv(p, stateDir, {
+          AGENT_INTERVAL_MS: 20,
+          AGENT_STALL_MS: 500,
+          AGENT_FLUSH_MS: CUT_MS + 60_000,
+        }),
+      );
+      await waitFor(() => run.lastEnqueued() >= 10, 'first windows');
+      proxy.cut();
+      await sleep(CUT_MS);
+      proxy.restore();
+      expect(await run.exited).toBe(0);
+      expectAllStoredOnce(p);
+    },
+    60_000 + CUT_MS,
+  );
 
   it('broker (and cloud) restarted during a lesson', async () => {
     const { device, stateDir } = await newDevice();
@@ -163,7 +173,9 @@ describe('embedded Aedes: cloud process SIGKILLed and restarted', () => {
       { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     const ready = new Promise<void>((resolve) =>
-      cloudProc!.stdout!.setEncoding('utf8').on('data', (d: string) => d.includes('cloud ready') && resolve()),
+      cloudProc!
+        .stdout!.setEncoding('utf8')
+        .on('data', (d: string) => d.includes('cloud ready') && resolve()),
     );
     await ready;
   };

@@ -3,7 +3,8 @@ import type { LessonV1, WindowV1 } from '@classroom/protocol';
 
 /**
  * The messages of a fault-test lesson as a pure function of seq: seq 0 is the lesson start,
- * 1..windows the windows (index = seq − 1), windows + 1 the end. The agent child and the checker
+ * 1..windows the windows (index = seq − 1), windows + 1 (or later, when a gap record took that
+ * number) the end. The agent child and the checker
  * build the same bytes, so "what the agent produced" needs no log that a SIGKILL could tear.
  */
 export interface LessonPlan {
@@ -22,9 +23,12 @@ export function lastSeq(plan: LessonPlan): number {
   return plan.windows + 1;
 }
 
-export function messageFor(plan: LessonPlan, seq: number): { kind: 'lesson'; message: LessonV1 } | { kind: 'metrics'; message: WindowV1 } {
+export function messageFor(
+  plan: LessonPlan,
+  seq: number,
+): { kind: 'lesson'; message: LessonV1 } | { kind: 'metrics'; message: WindowV1 } {
   const base = { deviceId: plan.deviceId, epoch: plan.epoch, seq, lessonId: plan.lessonId };
-  if (seq === 0 || seq === lastSeq(plan)) {
+  if (seq === 0 || seq >= lastSeq(plan)) {
     const end = seq !== 0;
     return {
       kind: 'lesson',
@@ -71,7 +75,10 @@ export function messageFor(plan: LessonPlan, seq: number): { kind: 'lesson'; mes
 }
 
 /** Count and sha256 over the JSON of each window, in seq order: the agent side of the comparison. */
-export function expectedWindows(plan: LessonPlan, skip: ReadonlySet<number> = new Set()): { count: number; sha256: string } {
+export function expectedWindows(
+  plan: LessonPlan,
+  skip: ReadonlySet<number> = new Set(),
+): { count: number; sha256: string } {
   const hash = createHash('sha256');
   let count = 0;
   for (let seq = 1; seq <= plan.windows; seq++) {

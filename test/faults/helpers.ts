@@ -205,7 +205,10 @@ export function spawnAgent(env: Record<string, string | number>): AgentRun {
 }
 
 /** Count and sha256 of the stored windows of one device, in seq order: the cloud side of the comparison. */
-export function storedWindows(dbPath: string, deviceId: string): { count: number; distinctSeq: number; sha256: string } {
+export function storedWindows(
+  dbPath: string,
+  deviceId: string,
+): { count: number; distinctSeq: number; sha256: string } {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
     const rows = db
@@ -213,7 +216,11 @@ export function storedWindows(dbPath: string, deviceId: string): { count: number
       .all(deviceId) as { seq: number; message_json: string }[];
     const hash = createHash('sha256');
     for (const r of rows) hash.update(r.message_json).update('\n');
-    return { count: rows.length, distinctSeq: new Set(rows.map((r) => r.seq)).size, sha256: hash.digest('hex') };
+    return {
+      count: rows.length,
+      distinctSeq: new Set(rows.map((r) => r.seq)).size,
+      sha256: hash.digest('hex'),
+    };
   } finally {
     db.close();
   }

@@ -56,7 +56,10 @@ export function createDeviceHooks(deps: DeviceHooksDeps): Required<BrokerHooks> 
 
   const deny = (reason: string, client: Client | null, extra: Record<string, unknown> = {}) => {
     counters.inc('broker_auth_failures_total', { reason });
-    log.warn({ reason, clientId: client && ID.test(client.id) ? client.id : '(invalid)', ...extra }, 'connection refused');
+    log.warn(
+      { reason, clientId: client && ID.test(client.id) ? client.id : '(invalid)', ...extra },
+      'connection refused',
+    );
   };
 
   return {
@@ -94,7 +97,9 @@ export function createDeviceHooks(deps: DeviceHooksDeps): Required<BrokerHooks> 
             return 'unknown-device';
           }
           if (cred.revokedMs !== null) return 'revoked';
-          return (await verifyPassword(password?.toString('utf8') ?? '', cred.passwordHash)) ? 'ok' : 'bad-password';
+          return (await verifyPassword(password?.toString('utf8') ?? '', cred.passwordHash))
+            ? 'ok'
+            : 'bad-password';
         })
         .then(
           (result) => {
@@ -121,7 +126,10 @@ export function createDeviceHooks(deps: DeviceHooksDeps): Required<BrokerHooks> 
       const topic = parseTopic(packet.topic);
       if (!topic || topic.device !== client.id || !DEVICE_KINDS.has(topic.kind)) {
         counters.inc('broker_acl_denied_total', { action: 'publish' });
-        log.warn({ clientId: client.id, topic: safeTopic(packet.topic) }, 'publish outside own topics denied');
+        log.warn(
+          { clientId: client.id, topic: safeTopic(packet.topic) },
+          'publish outside own topics denied',
+        );
         callback(new Error('not authorised for this topic')); // closes the connection, no PUBACK
         return;
       }
@@ -132,7 +140,11 @@ export function createDeviceHooks(deps: DeviceHooksDeps): Required<BrokerHooks> 
         callback(new Error('rate limit exceeded'));
         return;
       }
-      const commit = () => ingest(client.id, packet).then(() => callback(null), (err: Error) => callback(err));
+      const commit = () =>
+        ingest(client.id, packet).then(
+          () => callback(null),
+          (err: Error) => callback(err),
+        );
       if (wait > 0) {
         counters.inc('broker_throttled_total', { result: 'delayed' });
         setTimeout(() => void commit(), wait);
@@ -150,7 +162,10 @@ export function createDeviceHooks(deps: DeviceHooksDeps): Required<BrokerHooks> 
       const topic = parseTopic(sub.topic);
       if (!topic || topic.device !== client.id || topic.kind !== 'config') {
         counters.inc('broker_acl_denied_total', { action: 'subscribe' });
-        log.warn({ clientId: client.id, topic: safeTopic(sub.topic) }, 'subscription outside own config topic denied');
+        log.warn(
+          { clientId: client.id, topic: safeTopic(sub.topic) },
+          'subscription outside own config topic denied',
+        );
         callback(null, null as unknown as Subscription); // SUBACK failure (0x80), connection stays
         return;
       }

@@ -11,7 +11,11 @@ const ID = new RegExp(IDENTIFIER_PATTERN);
 export const DEFAULT_INGEST_USER = 'classroom-cloud-ingest';
 
 /** One line of a Mosquitto password file: `$7$` = PBKDF2-SHA512, 101 iterations, 12-byte salt (as mosquitto_passwd). */
-export function mosquittoPasswordLine(user: string, password: string, salt: Buffer = randomBytes(12)): string {
+export function mosquittoPasswordLine(
+  user: string,
+  password: string,
+  salt: Buffer = randomBytes(12),
+): string {
   if (!ID.test(user)) throw new Error(`user "${user}" must match ${IDENTIFIER_PATTERN}`);
   const key = pbkdf2Sync(password, salt, 101, 64, 'sha512');
   return `${user}:$7$101$${salt.toString('base64')}$${key.toString('base64')}`;

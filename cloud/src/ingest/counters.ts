@@ -18,7 +18,8 @@ const FAMILIES = {
   broker_acl_denied_total: 'Publishes or subscriptions outside the device own topics, by action.',
   broker_throttled_total:
     'Publishes over the per-device rate: delayed (held back, then taken) or refused (connection closed).',
-  device_clock_skew_total: 'Messages from devices whose clock differs from the cloud by more than the tolerance.',
+  device_clock_skew_total:
+    'Messages from devices whose clock differs from the cloud by more than the tolerance.',
 } as const;
 
 export type CounterName = keyof typeof FAMILIES;

@@ -60,7 +60,8 @@ function openChecked(file: string): Database.Database {
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
     const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw Object.assign(new Error(`quick_check: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
+    if (check !== 'ok')
+      throw Object.assign(new Error(`quick_check: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
     const version = db.pragma('user_version', { simple: true }) as number;
     for (let v = version; v < STEPS.length; v++) {
       db.transaction(() => {
@@ -83,8 +84,9 @@ function isCorruption(err: unknown): boolean {
 /** The `next` of a legacy `sequence.json` (DurableSequence), or null when there is none or it is unreadable. */
 export function legacySequenceNext(stateDir: string): number | null {
   try {
-    const next = (JSON.parse(readFileSync(path.join(stateDir, 'sequence.json'), 'utf8')) as { next?: unknown })
-      .next;
+    const next = (
+      JSON.parse(readFileSync(path.join(stateDir, 'sequence.json'), 'utf8')) as { next?: unknown }
+    ).next;
     return typeof next === 'number' && Number.isSafeInteger(next) && next >= 0 ? next : null;
   } catch {
     return null;

@@ -161,13 +161,41 @@ export class Outbox {
    */
   enqueue(input: EnqueueInput): number {
     this.#assertOpen();
-    const bytes = Buffer.byteLength(input.payload) + ROW_OVERHEAD_BYTES;
+    this.#reserve(Buffer.byteLength(input.payload) + ROW_OVERHEAD_BYTES);
+    return this.#insertOrFree(input);
+  }
+
+  /**
+   * Allocates a seq and stores the message built with it, in one transaction. Room is made before
+   * the number is taken (a gap record takes one too), so the message keeps the seq it was built with.
+   */
+  enqueueWith(build: (seq: number) => Omit<EnqueueInput, 'seq'>): { id: number; seq: number } {
+    this.#assertOpen();
+    return this.#db.transaction(() => {
+      let seq = this.peekSeq();
+      let input = build(seq);
+      this.#reserve(Buffer.byteLength(input.payload) + ROW_OVERHEAD_BYTES);
+      if (this.peekSeq() !== seq) {
+        seq = this.peekSeq();
+        input = build(seq);
+      }
+      return { id: this.#insertOrFree({ ...input, seq }), seq };
+    })();
+  }
+
+  /** Applies the full-buffer rule when `bytes` more would exceed the quota. */
+  #reserve(bytes: number): void {
     if (this.#bytes + bytes > this.quotaBytes) this.#makeRoom(bytes, 'outbox-full');
+  }
+
+  #insertOrFree(input: EnqueueInput): number {
+    const bytes = Buffer.byteLength(input.payload) + ROW_OVERHEAD_BYTES;
     try {
       return this.#insert(input, bytes);
     } catch (err) {
       if ((err as { code?: string }).code !== 'SQLITE_FULL') throw err;
-      // The disk itself is full: drop a tenth of the windows and try once more.
+      // The disk itself is full: drop a tenth of the windows and try once more (the message may
+      // then be renumbered past the gap record's seq).
       this.#makeRoom(Math.max(bytes, Math.floor(this.#bytes / 10)), 'disk-full');
       try {
         return this.#insert(input, bytes);
@@ -178,15 +206,6 @@ export class Outbox {
         });
       }
     }
-  }
-
-  /** Allocates a seq and stores the message built with it, in one transaction. */
-  enqueueWith(build: (seq: number) => Omit<EnqueueInput, 'seq'>): { id: number; seq: number } {
-    return this.#db.transaction(() => {
-      const seq = this.peekSeq();
-      const id = this.enqueue({ ...build(seq), seq });
-      return { id, seq };
-    })();
   }
 
   /** Oldest messages first, skipping ids in `exclude` (already in flight). */
@@ -202,8 +221,7 @@ export class Outbox {
   remove(id: number): boolean {
     if (this.#closed) return false;
     const row = this.#db.prepare('DELETE FROM outbox WHERE id = ? RETURNING bytes').get(id) as
-      | { bytes: number }
-      | undefined;
+      { bytes: number } | undefined;
     if (!row) return false;
     this.#messages -= 1;
     this.#bytes -= row.bytes;
@@ -239,6 +257,16 @@ export class Outbox {
 
   #insert(input: EnqueueInput, bytes: number): number {
     return this.#db.transaction(() => {
+      const next = this.peekSeq();
+      if (input.seq < next) {
+        // This number is taken (a gap record took it, or a caller's own counter lags behind this
+        // one): renumber, so (epoch, seq) stays unique whatever fed the message in.
+        const message = JSON.parse(input.payload) as { seq: number };
+        this.#log.debug({ from: input.seq, to: next }, 'seq already used; renumbered');
+        message.seq = next;
+        input = { ...input, seq: next, payload: JSON.stringify(message) };
+        bytes = Buffer.byteLength(input.payload) + ROW_OVERHEAD_BYTES;
+      }
       const info = this.#db
         .prepare(
           `INSERT INTO outbox (kind, seq, start_ms, end_ms, lesson_id, droppable, bytes, enqueued_ms, payload)
@@ -274,7 +302,9 @@ export class Outbox {
   #makeRoom(needed: number, reason: GapV1['reason']): void {
     const target = Math.max(needed, Math.floor(this.quotaBytes / 10));
     const victims = this.#db
-      .prepare('SELECT id, seq, start_ms, end_ms, lesson_id, bytes FROM outbox WHERE droppable = 1 ORDER BY id')
+      .prepare(
+        'SELECT id, seq, start_ms, end_ms, lesson_id, bytes FROM outbox WHERE droppable = 1 ORDER BY id',
+      )
       .iterate() as IterableIterator<{
       id: number;
       seq: number;
@@ -283,19 +313,35 @@ export class Outbox {
       lesson_id: string | null;
       bytes: number;
     }>;
-    const chosen: { id: number; seq: number; start: number; end: number; lesson: string | null; bytes: number }[] =
-      [];
+    const chosen: {
+      id: number;
+      seq: number;
+      start: number;
+      end: number;
+      lesson: string | null;
+      bytes: number;
+    }[] = [];
     let freed = 0;
     const goal = reason === 'outbox-full' ? Math.max(target, this.#bytes + needed - this.quotaBytes) : target;
     for (const v of victims) {
       if (freed >= goal) break;
-      chosen.push({ id: v.id, seq: v.seq, start: v.start_ms, end: v.end_ms, lesson: v.lesson_id, bytes: v.bytes });
+      chosen.push({
+        id: v.id,
+        seq: v.seq,
+        start: v.start_ms,
+        end: v.end_ms,
+        lesson: v.lesson_id,
+        bytes: v.bytes,
+      });
       freed += v.bytes;
     }
     if (chosen.length === 0) {
       // Only lesson messages and gap records left: they are kept over the quota [never dropped].
       this.#alerts.add('E_OUTBOX_FULL');
-      this.#log.warn({ backlog: this.#messages, bytes: this.#bytes }, 'outbox over quota with nothing droppable');
+      this.#log.warn(
+        { backlog: this.#messages, bytes: this.#bytes },
+        'outbox over quota with nothing droppable',
+      );
       return;
     }
     const lessonIds = [...new Set(chosen.map((c) => c.lesson).filter((l): l is string => l !== null))];
@@ -320,18 +366,31 @@ export class Outbox {
       };
       const payload = encodeMessage(gap);
       this.#insert(
-        { kind: 'metrics', seq, startMs: gap.startMs, endMs: gap.endMs, lessonId: null, droppable: false, payload },
+        {
+          kind: 'metrics',
+          seq,
+          startMs: gap.startMs,
+          endMs: gap.endMs,
+          lessonId: null,
+          droppable: false,
+          payload,
+        },
         Buffer.byteLength(payload) + ROW_OVERHEAD_BYTES,
       );
     })();
     this.#dropped += chosen.length;
     this.#alerts.add('E_OUTBOX_FULL');
-    this.#log.warn({ dropped: chosen.length, reason, backlog: this.#messages }, 'outbox full: oldest windows dropped');
+    this.#log.warn(
+      { dropped: chosen.length, reason, backlog: this.#messages },
+      'outbox full: oldest windows dropped',
+    );
   }
 
   #setMeta(key: string, value: string): void {
     this.#db
-      .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+      .prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      )
       .run(key, value);
   }
 

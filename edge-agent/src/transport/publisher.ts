@@ -44,7 +44,7 @@ export interface DurablePublisher extends Publisher {
    * Allocates the next seq and enqueues the message built with it in one transaction, so a crash
    * can neither skip nor repeat a number; resolves with the seq once durable.
    */
-  publishNext<K extends PublishKind>(kind: K, build: (seq: number) => PublishKinds[K]): Promise<number>;
+  publishNext(build: (seq: number) => PublishKinds[PublishKind]): Promise<number>;
   backlog(): Backlog;
   readonly connected: boolean;
 }
@@ -87,7 +87,10 @@ export async function createPublisher(options: PublisherOptions): Promise<Durabl
   const stateDir = options.stateDir ?? resolveStateDir();
   const identity = options.identity ?? loadIdentity(stateDir, address.device);
   if (identity.deviceId !== address.device) {
-    throw new AgentError('E_USAGE', `identity ${identity.deviceId} differs from the topic's ${address.device}`);
+    throw new AgentError(
+      'E_USAGE',
+      `identity ${identity.deviceId} differs from the topic's ${address.device}`,
+    );
   }
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   const clientOptions: IClientOptions = {
@@ -120,7 +123,10 @@ export async function createPublisher(options: PublisherOptions): Promise<Durabl
     } catch {
       await sender.stop();
       outbox.close();
-      throw new AgentError('E_BROKER_UNREACHABLE', `${redactUrl(options.brokerUrl)}: no answer within ${connectTimeoutMs} ms`);
+      throw new AgentError(
+        'E_BROKER_UNREACHABLE',
+        `${redactUrl(options.brokerUrl)}: no answer within ${connectTimeoutMs} ms`,
+      );
     }
   }
 
@@ -129,7 +135,10 @@ export async function createPublisher(options: PublisherOptions): Promise<Durabl
       throw new AgentError('E_USAGE', `${message.schema} does not travel on "${kind}"`);
     }
     if (message.deviceId !== address.device) {
-      throw new AgentError('E_USAGE', `deviceId ${message.deviceId} differs from the topic's ${address.device}`);
+      throw new AgentError(
+        'E_USAGE',
+        `deviceId ${message.deviceId} differs from the topic's ${address.device}`,
+      );
     }
     return {
       kind,
@@ -153,7 +162,10 @@ export async function createPublisher(options: PublisherOptions): Promise<Durabl
         }),
         timeoutMs,
         () =>
-          new AgentError('E_PUBLISH', `${outbox.backlog().messages} messages not acknowledged within ${timeoutMs} ms`),
+          new AgentError(
+            'E_PUBLISH',
+            `${outbox.backlog().messages} messages not acknowledged within ${timeoutMs} ms`,
+          ),
       );
     } finally {
       off();
@@ -171,13 +183,14 @@ export async function createPublisher(options: PublisherOptions): Promise<Durabl
       log.debug({ kind, seq: message.seq }, 'enqueued');
       sender.wake();
     },
-    async publishNext(kind, build) {
+    async publishNext(build) {
       const { seq } = outbox.enqueueWith((next) => {
         const message = build(next);
-        if (message.seq !== next) throw new AgentError('E_USAGE', `built seq ${message.seq}, expected ${next}`);
-        return toEntry(kind, message);
+        if (message.seq !== next)
+          throw new AgentError('E_USAGE', `built seq ${message.seq}, expected ${next}`);
+        return toEntry(SCHEMAS[message.schema].kind as PublishKind, message);
       });
-      log.debug({ kind, seq }, 'enqueued');
+      log.debug({ seq }, 'enqueued');
       sender.wake();
       return seq;
     },

@@ -107,7 +107,10 @@ export class Sender {
       if (generation !== this.#generation) return;
       this.#connected = true;
       this.#connects += 1;
-      log.info({ sessionPresent: connack.sessionPresent, backlog: this.#outbox.backlog().messages }, 'connected');
+      log.info(
+        { sessionPresent: connack.sessionPresent, backlog: this.#outbox.backlog().messages },
+        'connected',
+      );
       this.wake();
     });
     client.on('error', (err) => log.warn({ err: err.message }, 'mqtt error'));
@@ -120,7 +123,10 @@ export class Sender {
       client.end(true);
       if (this.#stopped) return;
       const delay = this.#backoff.next();
-      log.warn({ retryInMs: delay, backlog: this.#outbox.backlog().messages }, 'disconnected; will reconnect');
+      log.warn(
+        { retryInMs: delay, backlog: this.#outbox.backlog().messages },
+        'disconnected; will reconnect',
+      );
       this.#reconnectTimer = setTimeout(() => this.#connect(), delay);
     });
   }
