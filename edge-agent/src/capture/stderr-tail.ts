@@ -18,7 +18,7 @@ export class StderrTail {
   }
 
   lines(): string[] {
-    return this.#partial ? [...this.#lines, redact(this.#partial)] : [...this.#lines];
+    return this.#partial ? [...this.#lines, redactUrl(this.#partial)] : [...this.#lines];
   }
 
   text(): string {
@@ -27,12 +27,15 @@ export class StderrTail {
 
   #add(line: string): void {
     if (!line.trim()) return;
-    this.#lines.push(redact(line));
+    this.#lines.push(redactUrl(line));
     if (this.#lines.length > this.#max) this.#lines.shift();
   }
 }
 
-/** Strips credentials from URLs (an RTSP camera address carries them) before a line is kept. */
-function redact(line: string): string {
-  return line.replace(/(\w+:\/\/)[^/@\s]+@/g, '$1***@');
+/**
+ * Strips credentials from URLs (an RTSP camera address carries them) before a line is kept. The
+ * match runs to the last "@" before the host's "/", so a password holding "@" does not leak a part.
+ */
+export function redactUrl(line: string): string {
+  return line.replace(/(\w+:\/\/)[^/\s]*@/g, '$1***@');
 }
