@@ -66,6 +66,13 @@ try {
   };
   // Lesson diagnostics: report build for a 45-minute lesson; cohort percentiles over 10,000 lessons.
   sections.diagnostics = runJson('scripts/bench/diagnostics.ts', []);
+  // Speech recognition: whisper.cpp real-time factor per thread count (tiny-shaped model).
+  sections.asr = runJson('scripts/bench/asr.ts', []);
+  // Vision: CPU ms per analysed 1080p frame by stage, for the default pose model and the faster one.
+  sections.vision = {
+    thunder: runJson('scripts/bench/vision-frame.ts', []),
+    lightning: runJson('scripts/bench/vision-frame.ts', ['--pose', 'movenet-lightning']),
+  };
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

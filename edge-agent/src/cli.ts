@@ -5,10 +5,15 @@ import { USAGE, parseCommand } from './cli/args.ts';
 import { EXIT, exitCodeFor } from './cli/exit-codes.ts';
 import { runAnalyze } from './cli/run-analyze.ts';
 import { runDoctorCommand } from './cli/doctor-command.ts';
+import { runAnalyzeImage } from './cli/run-analyze-image.ts';
 
 /** Entry point: `npx tsx edge-agent/src/cli.ts analyze <file> [options]` (see USAGE). */
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'doctor') return runDoctorCommand(argv.slice(1));
+  if (argv[0] === 'analyze-image') {
+    await runAnalyzeImage(argv.slice(1));
+    return EXIT.ok;
+  }
   const parsed = parseCommand(argv);
   if (parsed.command === 'help') {
     process.stderr.write(`${USAGE}\n`);

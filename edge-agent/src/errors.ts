@@ -12,7 +12,7 @@ export const AGENT_ERROR_CODES = {
   E_MODEL_UNKNOWN: 'No model with the requested id is listed in the manifest.',
   E_MODEL_MISSING: 'The model file named by the manifest does not exist.',
   E_MODEL_CHECKSUM: 'The model file differs from the manifest (size or sha256); it is not loaded.',
-  E_MODEL_LOAD: 'onnxruntime could not load or run the model.',
+  E_MODEL_LOAD: 'onnxruntime or TensorFlow.js could not load or run the model.',
   E_PROFILE_NOT_FOUND: 'No device profile with that id or path.',
   E_PROFILE_INVALID: 'A device profile is not JSON or does not match the profile schema.',
   E_STATE_DIR: 'The agent state directory (identity, sequence) cannot be read or written.',

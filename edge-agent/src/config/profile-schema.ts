@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { SpeechSettings } from '../speech/asr/settings-schema.ts';
+import { VisionSettings } from '../vision/settings-schema.ts';
 
 const Ms = (description: string) => Type.Integer({ minimum: 0, maximum: 600_000, description });
 
@@ -44,6 +46,10 @@ export const DeviceProfile = Type.Object(
       },
       { additionalProperties: false },
     ),
+    /** Pose backend, rules and teacher zones; without it video frames are only counted. */
+    vision: Type.Optional(VisionSettings),
+    /** whisper.cpp ASR (model, language, threads); without it `speech` is null, "disabled". */
+    speech: Type.Optional(SpeechSettings),
     windowS: Type.Number({
       minimum: 5,
       maximum: 60,

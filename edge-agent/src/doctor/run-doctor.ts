@@ -1,3 +1,4 @@
+import { whisperBuildCheck } from './whisper-build.ts';
 import { execFile } from 'node:child_process';
 import { statfsSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -189,6 +190,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     detail: mics.map((m) => `${m.card} (${m.name})`).join(', ') || 'no ALSA cards',
   });
   checks.push(...(await modelChecks(options.manifestPath)));
+  checks.push(whisperBuildCheck(hardware));
   let profileIds: string[] = [];
   try {
     profileIds = (await loadAllProfiles(options.profilesDir)).map((p) => p.id);

@@ -20,6 +20,8 @@ import { MemorySequence } from '../transport/sequence.ts';
 import { newLessonId } from './lesson-id.ts';
 import type { AgentMessage, AnalyzeFileOptions, AnalyzeFileResult } from './types.ts';
 import { startVideoTask, type VideoTask } from './video-task.ts';
+import { withVision } from '../vision/window-message.ts';
+import { SpeechStage } from '../speech/asr/speech-stage.ts';
 
 /**
  * Analyses a recorded lesson: probe → decode audio (+ video frames) → Silero VAD and voice
@@ -52,6 +54,13 @@ export async function analyzeFile(
     }));
   vad.reset();
   const vadMs0 = vad.inferenceMs;
+  // ASR never blocks the lesson: a missing or mismatched model gives speech null + reason.
+  const speech = await SpeechStage.open(profile, {
+    logger: log,
+    ...(options.speech !== undefined ? { enabled: options.speech } : {}),
+    ...(options.asrModelPath ? { modelPath: options.asrModelPath } : {}),
+    ...(options.manifestPath ? { manifestPath: options.manifestPath } : {}),
+  });
   const sequence = options.sequence ?? new MemorySequence();
   const identity = options.identity ?? { deviceId: 'dry-run', epoch: Date.now() };
   const useVideo = (options.video ?? profile.video.enabled) && probe.video !== null;
@@ -96,7 +105,10 @@ export async function analyzeFile(
     if (video) await video.counter.waitFor(w.startS + w.durationS);
     const framesAnalysed = video ? video.counter.take(w.index) : 0;
     windows.push({ ...w, framesAnalysed, roles });
-    await send({ kind: 'metrics', message: windowMessage(ctx, w, sequence.next(), roles ?? 'disabled') });
+    const message = windowMessage(ctx, w, sequence.next(), roles ?? 'disabled');
+    speech.fill(message, speech.take(w.index, w.startS + w.durationS, roleSegments));
+    if (video?.vision) withVision(message, video.vision.take(w.index, w.durationS));
+    await send({ kind: 'metrics', message });
   };
   const closeWindows = async (closed: WindowStats[]) => {
     if (withRoles) held.push(...closed);
@@ -112,6 +124,7 @@ export async function analyzeFile(
     const addSegments = (segs: SpeechSegment[]) => {
       segments.push(...segs);
       windower.addSegments(segs);
+      speech.addSegments(segs);
     };
     const chunks = decodeAudio(file, {
       ...(options.signal ? { signal: options.signal } : {}),
@@ -123,6 +136,7 @@ export async function analyzeFile(
       if (options.signal?.aborted) throw new AgentError('E_ABORTED', `analysis of ${file} stopped`);
       samples += chunk.length;
       windower.addAudio(chunk);
+      speech.pushAudio(chunk);
       if (features) {
         const f0 = performance.now();
         features.push(chunk);
@@ -130,6 +144,7 @@ export async function analyzeFile(
       }
       for (const frame of splitter.push(chunk))
         addSegments(segmenter.push(await vad.process(frame), frame.length));
+      await speech.transcribePending(segmenter.watermarkS);
       await closeWindows(windower.drain(segmenter.watermarkS));
       options.onProgress?.({
         processedS: samples / ANALYSIS_SAMPLE_RATE,
@@ -140,6 +155,7 @@ export async function analyzeFile(
     const tail = splitter.flush();
     if (tail) addSegments(segmenter.push(await vad.process(tail.frame), tail.length));
     addSegments(segmenter.finish(samples));
+    await speech.transcribePending(samples / ANALYSIS_SAMPLE_RATE);
     await closeWindows(windower.finish());
     if (features) {
       const a0 = performance.now();
@@ -156,6 +172,7 @@ export async function analyzeFile(
     throw err;
   } finally {
     if (ownVad) await vad.close();
+    await speech.close(); // drops any text still held [PRIV-1]
   }
   video?.stop();
   const videoResult = video ? await video.done : null;
@@ -181,6 +198,7 @@ export async function analyzeFile(
       vadMs: Math.round(vad.inferenceMs - vadMs0),
       featuresMs: Math.round(featuresMs),
       attributionMs: Math.round(attributionMs),
+      asrMs: Math.round(speech.asrMs),
       videoDecodeMs: videoResult?.cpuMs ?? null,
       totalMs: Math.round(totalMs),
     },

@@ -52,6 +52,10 @@ export interface AnalyzeFileOptions {
   roles?: boolean;
   /** Overrides of the role attribution's tuning (evaluation and tests). */
   roleSettings?: Partial<RoleAttributionSettings>;
+  /** Run whisper ASR on speech segments; default the profile's speech.enabled (off without a block). */
+  speech?: boolean;
+  /** Whisper model file override (still verified against the manifest entry the profile names). */
+  asrModelPath?: string;
   onProgress?: (progress: AnalyzeProgress) => void;
   signal?: AbortSignal;
   logger?: Logger;
@@ -67,6 +71,8 @@ export interface StageTimings {
   featuresMs: number;
   /** Clustering and smoothing of the whole lesson's features into roles, ms; 0 without roles. */
   attributionMs: number;
+  /** whisper.cpp transcription of speech segments, wall ms; 0 when speech is unavailable. */
+  asrMs: number;
   /** ffmpeg's CPU time for video frames, ms; null without video. */
   videoDecodeMs: number | null;
   totalMs: number;

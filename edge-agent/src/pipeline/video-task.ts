@@ -3,17 +3,21 @@ import { decodeVideo } from '../capture/decode-video.ts';
 import type { VideoStreamInfo } from '../capture/probe.ts';
 import type { DeviceProfile } from '../config/profile-schema.ts';
 import { FrameCounter } from '../metrics/frame-counter.ts';
+import { VisionStage, visionDecodeWidth } from '../vision/stage.ts';
 
 export interface VideoTask {
   counter: FrameCounter;
+  /** Per-window vision figures when the profile has a `vision` section; null otherwise. */
+  vision: VisionStage | null;
   /** Settles when decoding stops; never rejects (a video failure degrades vision, not the lesson). */
   done: Promise<{ cpuMs: number | null; error: Error | null }>;
   stop(): void;
 }
 
 /**
- * Decodes small frames alongside the audio. For now each frame is only counted per window; the
- * frame's pixels are dropped as soon as the next one arrives [PRIV-1]. The vision stage plugs in here.
+ * Decodes frames alongside the audio, counts them per window and, when the profile has a `vision`
+ * section, hands them to the vision stage first (so a counted frame is an analysed one). A frame's
+ * pixels are dropped as soon as it is analysed [PRIV-1].
  */
 export function startVideoTask(
   file: string,
@@ -26,11 +30,13 @@ export function startVideoTask(
   const controller = new AbortController();
   signal?.addEventListener('abort', () => controller.abort(), { once: true });
   let cpuMs: number | null = null;
+  const vision = profile.vision ? new VisionStage(profile.vision, profile.windowS) : null;
   const done = (async () => {
     try {
+      await vision?.start();
       const frames = decodeVideo(file, {
         fps: profile.video.fps,
-        width: profile.video.width,
+        width: profile.vision ? visionDecodeWidth(profile.vision) : profile.video.width,
         keyframesOnly: profile.video.keyframesOnly,
         sourceWidth: stream.width ?? 0,
         sourceHeight: stream.height ?? 0,
@@ -39,7 +45,10 @@ export function startVideoTask(
           cpuMs = s.cpuMs;
         },
       });
-      for await (const frame of frames) counter.add(frame.ptsS);
+      for await (const frame of frames) {
+        await vision?.add(frame.ptsS, frame);
+        counter.add(frame.ptsS);
+      }
       return { cpuMs, error: null };
     } catch (err) {
       if (!controller.signal.aborted)
@@ -47,7 +56,8 @@ export function startVideoTask(
       return { cpuMs, error: err as Error };
     } finally {
       counter.end();
+      await vision?.stop();
     }
   })();
-  return { counter, done, stop: () => controller.abort() };
+  return { counter, vision, done, stop: () => controller.abort() };
 }

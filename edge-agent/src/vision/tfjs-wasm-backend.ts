@@ -1,0 +1,107 @@
+import type { GraphModel } from '@tensorflow/tfjs-converter';
+import { detectPersons, mergeDetections, type Detection } from './centernet-detector.ts';
+import { tiles } from './geometry.ts';
+import { estimatePoses, poseCrop } from './movenet-pose.ts';
+import { toWorkingSize } from './preprocess.ts';
+import type { TfjsWasmBackendSettings } from './settings-schema.ts';
+import { loadTfjsModel, tf } from './tfjs-runtime.ts';
+import type { PersonPose, PoseBackend, PoseTimings, RgbFrame } from './types.ts';
+
+/** CPU time of this process (all its threads: sharp's workers too), ms; wall time lies on a busy machine. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** MoveNet sees the person box's longest edge × this (room for a raised arm above a seated box). */
+const POSE_PAD = 1.3;
+
+/**
+ * Detector-first pose (type "tfjs-wasm"): CenterNet on the whole frame plus overlapping tiles (so
+ * the small students at the back are found), merged by NMS; then MoveNet Lightning on each person's
+ * square crop. The detector's boxes are reused for `detectEveryS` (students stay in their seats);
+ * pose runs on every frame. All tensors live in WASM memory and are freed per frame [PRIV-1].
+ */
+export class TfjsWasmBackend implements PoseBackend {
+  readonly type = 'tfjs-wasm';
+  readonly #settings: TfjsWasmBackendSettings;
+  readonly #manifestPath: string | undefined;
+  #detector: GraphModel | null = null;
+  #pose: GraphModel | null = null;
+  #cached: { atS: number; width: number; dets: Detection[] } | null = null;
+  /** How many frames ran the detector (the others reused its boxes). */
+  detectorRuns = 0;
+
+  constructor(settings: TfjsWasmBackendSettings, options: { manifestPath?: string } = {}) {
+    this.#settings = settings;
+    this.#manifestPath = options.manifestPath;
+  }
+
+  async start(): Promise<void> {
+    const opts = this.#manifestPath ? { manifestPath: this.#manifestPath } : {};
+    this.#detector ??= await loadTfjsModel(this.#settings.detector, opts);
+    this.#pose ??= await loadTfjsModel(this.#settings.pose, opts);
+  }
+
+  async estimate(
+    input: RgbFrame,
+    options: { timeS?: number } = {},
+  ): Promise<{ persons: PersonPose[]; timings: PoseTimings }> {
+    if (!this.#detector || !this.#pose) throw new Error('TfjsWasmBackend.start() was not called');
+    const t0 = cpuMs();
+    const frame = await toWorkingSize(input, this.#settings.workingWidth);
+    const scale = input.width / frame.width;
+    const tensor = tf.tidy(() =>
+      tf.cast(tf.tensor3d(frame.rgb, [frame.height, frame.width, 3], 'int32'), 'float32'),
+    ) as tf.Tensor3D;
+    const t1 = cpuMs();
+    try {
+      const dets = await this.#detections(tensor, frame, options.timeS);
+      const t2 = cpuMs();
+      const keypoints = await estimatePoses(
+        this.#pose,
+        tensor,
+        dets.map((d) => poseCrop(d.box, POSE_PAD)),
+      );
+      const t3 = cpuMs();
+      const persons = dets.map((d, i) => ({
+        box: { x: d.box.x * scale, y: d.box.y * scale, w: d.box.w * scale, h: d.box.h * scale },
+        score: d.score,
+        keypoints: (keypoints[i] ?? []).map((k) => ({ x: k.x * scale, y: k.y * scale, score: k.score })),
+      }));
+      return { persons, timings: { preprocessMs: t1 - t0, detectMs: t2 - t1, poseMs: t3 - t2 } };
+    } finally {
+      tensor.dispose();
+    }
+  }
+
+  async #detections(tensor: tf.Tensor3D, frame: RgbFrame, timeS: number | undefined): Promise<Detection[]> {
+    const c = this.#cached;
+    if (
+      c &&
+      timeS !== undefined &&
+      c.width === frame.width &&
+      timeS >= c.atS &&
+      timeS - c.atS < this.#settings.detectEveryS
+    )
+      return c.dets;
+    this.detectorRuns += 1;
+    const { cols, rows, overlap } = this.#settings.tiles;
+    const whole = { x: 0, y: 0, w: frame.width, h: frame.height };
+    const regions =
+      cols * rows > 1 ? [whole, ...tiles(frame.width, frame.height, cols, rows, overlap)] : [whole];
+    const dets = mergeDetections(
+      await detectPersons(this.#detector as GraphModel, tensor, regions, this.#settings.minDetectionScore),
+    );
+    this.#cached = timeS === undefined ? null : { atS: timeS, width: frame.width, dets };
+    return dets;
+  }
+
+  async stop(): Promise<void> {
+    this.#detector?.dispose();
+    this.#pose?.dispose();
+    this.#detector = null;
+    this.#pose = null;
+    this.#cached = null;
+  }
+}
