@@ -33,7 +33,8 @@ export function startVideoTask(
   const vision = profile.vision ? new VisionStage(profile.vision, profile.windowS) : null;
   const done = (async () => {
     try {
-      await vision?.start();
+      const visionOff = await vision?.start();
+      if (visionOff) log.warn({ reason: visionOff }, 'vision models unavailable; windows say why');
       const frames = decodeVideo(file, {
         fps: profile.video.fps,
         width: profile.vision ? visionDecodeWidth(profile.vision) : profile.video.width,

@@ -23,8 +23,8 @@ export interface BehaviourRules {
   minWristScore: number;
   /** Wrist above the shoulder line by this many shoulder widths (the torso is usually hidden by the desk). */
   handAboveShoulder: number;
-  /** Elbow no lower than the shoulder line plus this many shoulder widths ("elbow up"). */
-  elbowBelowShoulderMax: number;
+  /** Forearm up: wrist above its elbow by this many shoulder widths. */
+  forearmRise: number;
   /** Head up: nose above the shoulder line by at least this many shoulder widths. */
   noseAboveShoulder: number;
   /** Standing: box taller than the row's median box by this factor... */
@@ -38,8 +38,8 @@ export interface BehaviourRules {
 export const DEFAULT_RULES: BehaviourRules = {
   minKeypointScore: 0.2,
   minWristScore: 0.1,
-  handAboveShoulder: -0.1,
-  elbowBelowShoulderMax: 3,
+  handAboveShoulder: -0.2,
+  forearmRise: 0.3,
   noseAboveShoulder: 0.2,
   standTaller: 1.3,
   standHeadRise: 0.2,
@@ -69,7 +69,12 @@ function shoulders(p: PersonPose, min: number): { y: number; width: number } | n
   return { y, width };
 }
 
-/** Hand raised: a wrist clearly above the shoulder line with its elbow up (not below the chest). */
+/**
+ * Hand raised: a wrist at or above the shoulder line (by `handAboveShoulder` shoulder widths; a
+ * small negative margin admits the Chinese classroom posture, elbow on the desk and forearm
+ * upright, where the hand is about level with the head) and the forearm pointing up: the wrist
+ * above its elbow by `forearmRise` shoulder widths. The elbow itself need not be raised.
+ */
 export function handRaised(p: PersonPose, rules: BehaviourRules = DEFAULT_RULES): boolean {
   const s = shoulders(p, rules.minKeypointScore);
   if (!s) return false;
@@ -80,11 +85,10 @@ export function handRaised(p: PersonPose, rules: BehaviourRules = DEFAULT_RULES)
     const wrist = p.keypoints[w];
     const elbow = p.keypoints[e];
     const shoulder = p.keypoints[sh];
-    if (!seen(wrist, rules.minWristScore)) continue;
+    if (!seen(wrist, rules.minWristScore) || !seen(elbow, rules.minWristScore)) continue;
     const lineY = seen(shoulder, rules.minKeypointScore) ? shoulder.y : s.y;
     if (wrist.y > lineY - rules.handAboveShoulder * s.width) continue;
-    if (seen(elbow, rules.minKeypointScore * 0.5) && elbow.y > lineY + rules.elbowBelowShoulderMax * s.width)
-      continue;
+    if (elbow.y - wrist.y < rules.forearmRise * s.width) continue;
     return true;
   }
   return false;

@@ -51,7 +51,10 @@ export const OnnxPoseBackend = Type.Object(
 export const VisionSettings = Type.Object(
   {
     backend: Type.Union([TfjsWasmBackend, OnnxPoseBackend]),
-    /** Analyse at most one decoded frame per this many seconds (the decoder may run faster). */
+    /**
+     * Analyse at most one decoded frame per this many seconds (the decoder may run faster). Keep
+     * it at or below windowS, or some windows get no frame ("source-gap").
+     */
     intervalS: Type.Number({ minimum: 0, maximum: 60 }),
     /** [PRIV-3] Figures about fewer visible students than this are suppressed. */
     minStudents: Type.Integer({ minimum: 5, maximum: 100 }),
