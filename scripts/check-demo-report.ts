@@ -8,6 +8,8 @@ interface Report {
   windows?: { expected?: number; received?: number };
   totals?: { speechS?: number | null };
   analysis?: { version?: string; windows?: number };
+  timeline?: { missing?: string | null }[];
+  gaps?: unknown[];
 }
 const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
 const rttm = readFileSync(new URL('./demo-lesson/lesson.rttm', import.meta.url), 'utf8');
@@ -32,14 +34,21 @@ for (const [s, e] of turns) {
 }
 
 const problems: string[] = [];
-// lesson-report/2 adds the analysis to /1's fields; /1 is still read (a report saved by an older build).
-const schemas = ['lesson-report/1', 'lesson-report/2'];
+// lesson-report/2 adds the analysis to /1's fields; /3 adds `gaps` and lists missing windows in the
+// timeline (flagged `missing`, figures null). /1 and /2 are still read (a report saved by an older build).
+const schemas = ['lesson-report/1', 'lesson-report/2', 'lesson-report/3'];
 if (!schemas.includes(report.reportSchema ?? '')) problems.push(`reportSchema is ${report.reportSchema}`);
 const { expected, received } = report.windows ?? {};
-if (report.reportSchema === 'lesson-report/2' && report.analysis?.windows !== received) {
+if (report.reportSchema !== 'lesson-report/1' && report.analysis?.windows !== received) {
   problems.push(`analysis covers ${report.analysis?.windows} windows, not the ${received} received`);
 }
 if (!expected || received !== expected) problems.push(`windows received ${received} of ${expected}`);
+if (report.reportSchema === 'lesson-report/3') {
+  // The demo loses nothing: no gap record, and no timeline slot flagged missing.
+  const flagged = (report.timeline ?? []).filter((e) => e.missing != null).length;
+  if (flagged || report.gaps?.length) problems.push(`${flagged} missing slots, ${report.gaps?.length} gaps`);
+  if (report.timeline?.length !== expected) problems.push(`timeline has ${report.timeline?.length} slots`);
+}
 const speech = report.totals?.speechS ?? NaN;
 // espeak's voices have short internal pauses that a VAD rightly bridges or splits: 10 % tolerance.
 if (!(Math.abs(speech - truth) <= 0.1 * truth))

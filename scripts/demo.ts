@@ -41,6 +41,8 @@ const cloud = createCloud({
   httpPort: Number(values['http-port']),
   dbPath: path.join(dir, 'cloud.sqlite'),
   logger,
+  // Development only: a demo admin, teacher (of the demo class) and school leader [PRIV-9].
+  demoUsers: { school: 'demo-school', classId: 'class-5-2' },
 });
 const { mqttUrl, httpUrl } = await cloud.start();
 
@@ -80,7 +82,19 @@ await cloud.waitForLessonComplete(identity.deviceId, summary.lessonId, 30_000);
 const lessons = await cloud.store.listLessons({ limit: 10, offset: 0 });
 const lesson = lessons.find((l) => l.lessonId === summary.lessonId);
 if (!lesson) throw new Error('the demo lesson was not stored');
-const response = await fetch(`${httpUrl}/api/lessons/${lesson.id}/report`);
+// The API needs a session: sign in as the demo teacher, whose class this lesson is.
+const teacher = cloud.demoCredentials.find((c) => c.role === 'teacher');
+if (!teacher) throw new Error('no demo teacher');
+const signIn = await fetch(`${httpUrl}/api/login`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ username: teacher.username, password: teacher.password }),
+});
+if (!signIn.ok) throw new Error(`demo sign-in failed: HTTP ${signIn.status}`);
+const { token } = (await signIn.json()) as { token: string };
+const response = await fetch(`${httpUrl}/api/lessons/${lesson.id}/report`, {
+  headers: { authorization: `Bearer ${token}` },
+});
 if (!response.ok) throw new Error(`report request failed: HTTP ${response.status}`);
 const report: unknown = await response.json();
 const reportPath = path.join(dir, 'report.json');
@@ -91,6 +105,8 @@ console.log(
   JSON.stringify(
     {
       report: `${httpUrl}/lessons/${lesson.id}`,
+      // Development only: sign in at /login with one of these.
+      demoUsers: cloud.demoCredentials,
       reportJson: path.relative(process.cwd(), reportPath),
       lessonS: Number(summary.durationS.toFixed(1)),
       windows: summary.windows,

@@ -1,12 +1,22 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
+import { topicFor } from '@classroom/protocol';
 import { createApi } from './api/create-api.ts';
+import { Auth, type AuthOptions } from './api/auth/auth.ts';
+import { addUser, type NewUserInput } from './api/auth/user-routes.ts';
+import { scheduleRetention } from './retention/retention.ts';
+import { randomBytes } from 'node:crypto';
 import { hashPassword } from './broker/credentials.ts';
 import { createDeviceHooks, type DeviceAuthOptions } from './broker/device-hooks.ts';
+import { createDeviceAdmin } from './devices/device-admin.ts';
 import { EmbeddedBroker, type BrokerHooks } from './broker/embedded-broker.ts';
+import type { PacketGuardOptions } from './broker/packet-guard.ts';
 import { Counters } from './ingest/counters.ts';
 import { MqttIngest } from './ingest/mqtt-ingest.ts';
+import { PgStore } from './store/pg-store.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 import type { LessonRow, Store } from './store/types.ts';
 
@@ -17,8 +27,20 @@ export interface CloudOptions {
   mqttPort?: number;
   /** HTTP port; 0 picks a free one; default 8080. */
   httpPort?: number;
-  /** SQLite file path, or ':memory:'; default var/cloud.sqlite. */
+  /** SQLite file path, or ':memory:'; default var/cloud.sqlite. Unused with `databaseUrl`. */
   dbPath?: string;
+  /**
+   * PostgreSQL instead of SQLite (postgres://user@host:5432/db): the district setup, where several
+   * cloud instances share one database. Set only one of dbPath and databaseUrl.
+   */
+  databaseUrl?: string;
+  /** PostgreSQL schema for the tables (created if missing); default the server's search_path. */
+  databaseSchema?: string;
+  /**
+   * Messages the external-broker ingest writes at once (default 1 with SQLite, 256 with
+   * PostgreSQL, whose store commits them in batches).
+   */
+  ingestConcurrency?: number;
   /** An external broker (e.g. mqtt://mosquitto:1883); when set, no broker is embedded. */
   brokerUrl?: string;
   brokerUsername?: string;
@@ -34,7 +56,33 @@ export interface CloudOptions {
   deviceAuth?: DeviceAuthOptions;
   /** Replace individual embedded-broker hooks (tests). */
   brokerHooks?: BrokerHooks;
+  /** Embedded broker's packet size limit and per-packet deadline (fault test 9). */
+  packetGuard?: PacketGuardOptions;
+  /** The broker URL handed to devices at enrolment (e.g. mqtts://cloud.school.edu.cn:8883); default the broker's own URL. */
+  publicMqttUrl?: string;
+  /** Sessions, token and pseudonym secrets (default: generated and kept in the database). */
+  auth?: AuthOptions;
+  /**
+   * HTTPS for the API and UI: PEM key and certificate paths (then cookies are Secure and HSTS is
+   * sent). Without it the API speaks plain HTTP: put it behind a TLS proxy (docs/privacy.md).
+   */
+  tls?: { keyPath: string; certPath: string };
+  /** MQTTS for the embedded broker: PEM key and certificate paths [fault 11]. */
+  mqttTls?: { keyPath: string; certPath: string };
+  /** Run the nightly retention job (node-cron) [PRIV-8]; default true. */
+  retentionJob?: boolean;
+  /**
+   * Development and demo only: create a demo admin and a demo teacher (random passwords, see
+   * `demoCredentials`) so the UI can be tried at once. Never in production.
+   */
+  demoUsers?: { school: string; classId: string };
   logger?: Logger;
+}
+
+export interface DemoCredential {
+  username: string;
+  password: string;
+  role: string;
 }
 
 export interface CloudUrls {
@@ -53,6 +101,10 @@ export class Cloud {
   readonly logger: Logger;
   readonly counters = new Counters();
   readonly store: Store;
+  readonly auth: Auth;
+  /** Filled by start() when demoUsers is set. */
+  demoCredentials: DemoCredential[] = [];
+  #retention: { stop(): void } | undefined;
   #broker: EmbeddedBroker | undefined;
   #ingest: MqttIngest | undefined;
   #http: Server | undefined;
@@ -60,7 +112,13 @@ export class Cloud {
 
   constructor(readonly options: CloudOptions = {}) {
     this.logger = options.logger ?? pino({ name: 'cloud' });
-    this.store = new SqliteStore(options.dbPath ?? 'var/cloud.sqlite');
+    this.store = createStore(options);
+    this.auth = new Auth(this.store, { ...(options.tls ? { secureCookie: true } : {}), ...options.auth });
+  }
+
+  /** Adds an API user (validated, scrypt-hashed); the CLI, demo and tests use this. */
+  async addUser(input: NewUserInput) {
+    return addUser(this.store, input);
   }
 
   get urls(): CloudUrls {
@@ -89,6 +147,10 @@ export class Cloud {
           port: o.mqttPort ?? 1883,
           logger: this.logger.child({ module: 'broker' }),
           hooks: { ...hooks, ...o.brokerHooks },
+          ...(o.mqttTls
+            ? { tls: { key: readFileSync(o.mqttTls.keyPath), cert: readFileSync(o.mqttTls.certPath) } }
+            : {}),
+          ...(o.packetGuard ? { packetGuard: o.packetGuard } : {}),
         });
         await this.#broker.start();
         mqttUrl = this.#broker.url;
@@ -100,14 +162,26 @@ export class Cloud {
           store: this.store,
           counters: this.counters,
           logger: this.logger.child({ module: 'ingest' }),
+          concurrency: o.ingestConcurrency ?? (o.databaseUrl === undefined ? 1 : 256),
           ...(o.shareGroup === undefined ? {} : { shareGroup: o.shareGroup }),
           ...(o.brokerUsername === undefined ? {} : { username: o.brokerUsername }),
           ...(o.brokerPassword === undefined ? {} : { password: o.brokerPassword }),
         });
         await this.#ingest.start();
       }
-      const httpPort = await this.#listen(host, o.httpPort ?? 8080);
-      this.#urls = { mqttUrl: withoutCredentials(mqttUrl), httpUrl: `http://${urlHost(host)}:${httpPort}` };
+      await this.#republishConfigs();
+      // Secrets load at the first request (or here, with demo users): a store without the security
+      // tables yet (PostgreSQL, for now) still ingests.
+      if (o.demoUsers) await this.auth.ready();
+      if (o.demoUsers) await this.#createDemoUsers(o.demoUsers);
+      if (o.retentionJob !== false)
+        this.#retention = scheduleRetention(this.store, this.logger.child({ module: 'retention' }));
+      const httpPort = await this.#listen(host, o.httpPort ?? 8080, mqttUrl);
+      const scheme = o.tls ? 'https' : 'http';
+      this.#urls = {
+        mqttUrl: withoutCredentials(mqttUrl),
+        httpUrl: `${scheme}://${urlHost(host)}:${httpPort}`,
+      };
       this.logger.info(this.#urls, 'cloud started');
       return this.#urls;
     } catch (err) {
@@ -121,6 +195,8 @@ export class Cloud {
     const http = this.#http;
     this.#http = undefined;
     this.#urls = undefined;
+    this.#retention?.stop();
+    this.#retention = undefined;
     if (http) {
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
@@ -165,14 +241,74 @@ export class Cloud {
     }
   }
 
-  async #listen(host: string, port: number): Promise<number> {
+  async #createDemoUsers(at: { school: string; classId: string }): Promise<void> {
+    const make = async (username: string, role: 'admin' | 'teacher' | 'school_leader') => {
+      if (await this.store.getUserByName(username)) return;
+      const password = randomBytes(12).toString('base64url');
+      await this.addUser({
+        username,
+        password,
+        role,
+        school: role === 'admin' ? null : at.school,
+        assignments: role === 'teacher' ? [{ school: at.school, classId: at.classId, subject: '' }] : [],
+      });
+      this.demoCredentials.push({ username, password, role });
+    };
+    await make('demo-admin', 'admin');
+    await make('demo-teacher', 'teacher');
+    await make('demo-leader', 'school_leader');
+    this.logger.warn(
+      { users: this.demoCredentials.map((c) => c.username) },
+      'demo users created: development only',
+    );
+  }
+
+  /** Publishes retained on the broker (embedded) or through the ingest client (external). */
+  async publishRetained(topic: string, payload: string): Promise<void> {
+    if (this.#broker) return this.#broker.publish(topic, payload, { retain: true });
+    if (this.#ingest) return this.#ingest.publish(topic, payload);
+    throw new Error('cloud is not started');
+  }
+
+  /**
+   * The embedded broker keeps retained messages in memory: after a restart, each device's last
+   * pushed config is published again so a reconnecting device still finds it.
+   */
+  async #republishConfigs(): Promise<void> {
+    if (!this.#broker) return;
+    for (const { config } of await this.store.listDeviceConfigs()) {
+      const device = await this.store.getDevice(config.deviceId);
+      if (!device) continue;
+      await this.#broker.publish(
+        topicFor({ school: device.school, room: device.room, device: config.deviceId }, 'config'),
+        JSON.stringify(config),
+        { retain: true },
+      );
+    }
+  }
+
+  async #listen(host: string, port: number, mqttUrl: string): Promise<number> {
+    const deviceAdmin = createDeviceAdmin({
+      store: this.store,
+      provision: (deviceId, password) => this.provisionDevice(deviceId, password),
+      publish: (topic, payload) => this.publishRetained(topic, payload),
+      mqttUrl: () => this.options.publicMqttUrl ?? withoutCredentials(mqttUrl),
+    });
     const app = createApi({
       store: this.store,
       counters: this.counters,
       ingestConnected: () => (this.#broker ? this.#broker.running : (this.#ingest?.connected ?? false)),
       logger: this.logger.child({ module: 'api' }),
+      deviceAdmin,
+      auth: this.auth,
     });
-    const server = createServer(app);
+    const tls = this.options.tls;
+    const server = tls
+      ? createHttpsServer(
+          { key: readFileSync(tls.keyPath), cert: readFileSync(tls.certPath), minVersion: 'TLSv1.2' },
+          app,
+        )
+      : createServer(app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -183,6 +319,19 @@ export class Cloud {
     this.#http = server;
     return (server.address() as AddressInfo).port;
   }
+}
+
+/** SQLite by default (one machine); PostgreSQL when a databaseUrl is given (a district). */
+function createStore(o: CloudOptions): Store {
+  if (o.databaseUrl === undefined) return new SqliteStore(o.dbPath ?? 'var/cloud.sqlite');
+  if (o.dbPath !== undefined)
+    throw new Error('set either dbPath (SQLite) or databaseUrl (PostgreSQL), not both');
+  if (!/^postgres(ql)?:\/\//.test(o.databaseUrl))
+    throw new Error('databaseUrl must start with postgres:// or postgresql://');
+  return new PgStore({
+    connectionString: o.databaseUrl,
+    ...(o.databaseSchema === undefined ? {} : { schema: o.databaseSchema }),
+  });
 }
 
 export function createCloud(options: CloudOptions = {}): Cloud {

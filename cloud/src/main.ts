@@ -4,6 +4,9 @@ import { createCloud, type CloudOptions } from './cloud.ts';
 
 const USAGE = `Usage: npx tsx cloud/src/main.ts [options]
   --db <path>            SQLite file (default var/cloud.sqlite; ':memory:' for a throwaway)
+  --database-url <url>   PostgreSQL instead of SQLite (postgres://user@host:5432/db); several instances may share it
+  --database-schema <s>  PostgreSQL schema for the tables (default: the server's search_path)
+  --ingest-concurrency <n>  messages written at once by the external-broker ingest (default 1 SQLite, 256 PostgreSQL)
   --host <addr>          interface for HTTP and the embedded broker (default 127.0.0.1)
   --mqtt-port <n>        embedded broker port, 0 = any free port (default 1883)
   --http-port <n>        HTTP port, 0 = any free port (default 8080)
@@ -11,6 +14,9 @@ const USAGE = `Usage: npx tsx cloud/src/main.ts [options]
   --client-id <id>       ingest MQTT client id (default classroom-cloud-ingest)
   --share-group <name>   MQTT shared-subscription group (external broker, several instances)
   --allow-anonymous-devices  let devices connect to the embedded broker without a password (development only)
+  --tls-key <path> --tls-cert <path>            HTTPS for the API and UI (PEM)
+  --mqtt-tls-key <path> --mqtt-tls-cert <path>  MQTTS for the embedded broker (PEM)
+  --demo-users           create demo users with printed passwords (development only)
   --log-level <level>    pino level (default info)
   --help`;
 
@@ -25,6 +31,9 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       db: { type: 'string' },
+      'database-url': { type: 'string' },
+      'database-schema': { type: 'string' },
+      'ingest-concurrency': { type: 'string' },
       host: { type: 'string' },
       'mqtt-port': { type: 'string' },
       'http-port': { type: 'string' },
@@ -33,6 +42,11 @@ async function main(): Promise<void> {
       'share-group': { type: 'string' },
       'log-level': { type: 'string' },
       'allow-anonymous-devices': { type: 'boolean' },
+      'tls-key': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'mqtt-tls-key': { type: 'string' },
+      'mqtt-tls-cert': { type: 'string' },
+      'demo-users': { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -43,6 +57,14 @@ async function main(): Promise<void> {
   const logger = pino({ name: 'cloud', level: values['log-level'] ?? 'info' });
   const options: CloudOptions = { logger };
   if (values.db !== undefined) options.dbPath = values.db;
+  if (values['database-url'] !== undefined) options.databaseUrl = values['database-url'];
+  if (values['database-schema'] !== undefined) options.databaseSchema = values['database-schema'];
+  if (values['ingest-concurrency'] !== undefined) {
+    const n = Number(values['ingest-concurrency']);
+    if (!Number.isInteger(n) || n < 1 || n > 10_000)
+      throw new Error('--ingest-concurrency must be an integer 1-10000');
+    options.ingestConcurrency = n;
+  }
   if (values.host !== undefined) options.host = values.host;
   const mqttPort = port(values['mqtt-port'], '--mqtt-port');
   if (mqttPort !== undefined) options.mqttPort = mqttPort;
@@ -53,8 +75,21 @@ async function main(): Promise<void> {
   if (values['share-group'] !== undefined) options.shareGroup = values['share-group'];
   if (values['allow-anonymous-devices']) options.deviceAuth = { allowAnonymousDevices: true };
 
+  if (values['tls-key'] !== undefined || values['tls-cert'] !== undefined) {
+    if (!values['tls-key'] || !values['tls-cert']) throw new Error('--tls-key and --tls-cert go together');
+    options.tls = { keyPath: values['tls-key'], certPath: values['tls-cert'] };
+  }
+  if (values['mqtt-tls-key'] !== undefined || values['mqtt-tls-cert'] !== undefined) {
+    if (!values['mqtt-tls-key'] || !values['mqtt-tls-cert'])
+      throw new Error('--mqtt-tls-key and --mqtt-tls-cert go together');
+    options.mqttTls = { keyPath: values['mqtt-tls-key'], certPath: values['mqtt-tls-cert'] };
+  }
+  if (values['demo-users']) options.demoUsers = { school: 'demo-school', classId: 'class-5-2' };
+
   const cloud = createCloud(options);
   const urls = await cloud.start();
+  for (const c of cloud.demoCredentials)
+    console.log(`demo user (development only): ${c.username} / ${c.password} (${c.role})`);
   console.log(`cloud ready: ${urls.httpUrl} (mqtt ${urls.mqttUrl})`);
 
   let stopping = false;

@@ -2,12 +2,14 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Counters, createApi, SqliteStore } from '../src/index.ts';
+import { bearer, login, seedUsers } from './auth-helpers.ts';
 import { DEVICE, lessonMsg, windowMsg } from './helpers.ts';
 
 describe('HTTP API', () => {
   const store = new SqliteStore(':memory:');
   let server: Server;
   let base: string;
+  let token: string;
   let lessonId: number;
 
   beforeAll(async () => {
@@ -18,6 +20,8 @@ describe('HTTP API', () => {
     server = createServer(createApi({ store, counters: new Counters() }));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await seedUsers(store);
+    token = await login(base, 'leader'); // sch-001's school leader sees these lessons [PRIV-9]
   });
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
@@ -25,7 +29,7 @@ describe('HTTP API', () => {
   });
 
   const get = async (path: string) => {
-    const res = await fetch(base + path);
+    const res = await fetch(base + path, { headers: bearer(token) });
     return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string } } };
   };
 

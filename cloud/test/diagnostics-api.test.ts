@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WindowV1 } from '@classroom/protocol';
 import { Counters, createApi, SqliteStore } from '../src/index.ts';
 import { win } from './diagnostics-helpers.ts';
+import { bearer, login, seedUsers } from './auth-helpers.ts';
 import { DEVICE, lessonMsg } from './helpers.ts';
 
 /** The diagnostics API on a real SQLite store with the real migrations (STYLE 11). */
@@ -30,6 +31,7 @@ describe('diagnostics API', () => {
   const store = new SqliteStore(':memory:');
   let server: Server;
   let base: string;
+  let token: string;
   const ids: number[] = [];
 
   async function addLesson(k: number, teacher: number, over: { grade?: number; classId?: string } = {}) {
@@ -53,6 +55,8 @@ describe('diagnostics API', () => {
     server = createServer(createApi({ store, counters: new Counters() }));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await seedUsers(store);
+    token = await login(base, 'leader'); // sch-001's school leader sees these lessons [PRIV-9]
   });
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
@@ -61,16 +65,16 @@ describe('diagnostics API', () => {
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const get = async (path: string): Promise<{ status: number; body: any; res: Response }> => {
-    const res = await fetch(base + path);
+    const res = await fetch(base + path, { headers: bearer(token) });
     const text = await res.text();
     const json = res.headers.get('content-type')?.includes('json');
     return { status: res.status, body: json ? JSON.parse(text) : text, res };
   };
 
-  it('serves lesson-report/2 with the analysis', async () => {
+  it('serves lesson-report/3 with the analysis', async () => {
     const { status, body } = await get(`/api/lessons/${ids[0]}/report`);
     expect(status).toBe(200);
-    expect(body.reportSchema).toBe('lesson-report/2');
+    expect(body.reportSchema).toBe('lesson-report/3');
     expect(body.analysis.metrics.teacherShareOfTalk.value).toBeCloseTo(2 / 9, 4);
     expect(body.cohort).toBeNull();
   });

@@ -81,6 +81,7 @@ const lesson = (id: number): LessonRow => ({
   classId: 'c7-2',
   subject: 'math',
   grade: 7,
+  teacherId: null,
   source: 'file',
   startMs: 1_767_229_200_000 + id,
   endMs: null,

@@ -59,7 +59,7 @@ describe('a lesson from MQTT to the report (real broker, real SQLite)', () => {
     const report = await t.api<LessonReport>(`/api/lessons/${id}/report`);
     expect(report.status).toBe(200);
     expect(report.body).toMatchObject({
-      reportSchema: 'lesson-report/2',
+      reportSchema: 'lesson-report/3',
       lesson: {
         id,
         deviceId: 'dev-a',

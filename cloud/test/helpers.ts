@@ -5,6 +5,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import pino from 'pino';
 import { encodeMessage, topicFor, type LessonV1, type WindowV1 } from '@classroom/protocol';
 import { createCloud, type Cloud, type CloudUrls } from '../src/index.ts';
+import { bearer, login, seedUsers } from './auth-helpers.ts';
 
 export const DEVICE = { school: 'sch-001', room: 'r101', device: 'dev-a' } as const;
 export const EPOCH = 1_767_225_600_000; // 2026-01-01T00:00:00Z, the device's install time
@@ -72,7 +73,10 @@ export interface TestCloud {
   logs: LogLine[];
   device: MqttClient;
   publish(topic: string, payload: string | Buffer): Promise<void>;
+  /** GET as sch-001's school leader (signed in by startTestCloud) [PRIV-9]. */
   api<T = unknown>(path: string): Promise<{ status: number; body: T }>;
+  /** A bearer token for sch-001's school leader. */
+  token: string;
   close(): Promise<void>;
 }
 
@@ -95,6 +99,8 @@ export async function startTestCloud(): Promise<TestCloud> {
     deviceAuth: { allowAnonymousDevices: true },
   });
   const urls = await cloud.start();
+  await seedUsers(cloud.store);
+  const token = await login(urls.httpUrl, 'leader');
   const device = await mqtt.connectAsync(urls.mqttUrl, {
     clientId: DEVICE.device,
     reconnectPeriod: 0,
@@ -106,11 +112,12 @@ export async function startTestCloud(): Promise<TestCloud> {
     dbPath,
     logs,
     device,
+    token,
     async publish(topic, payload) {
       await device.publishAsync(topic, payload, { qos: 1 });
     },
     async api<T>(path: string) {
-      const res = await fetch(`${urls.httpUrl}${path}`);
+      const res = await fetch(`${urls.httpUrl}${path}`, { headers: bearer(token) });
       const type = res.headers.get('content-type') ?? '';
       const body = (type.includes('json') ? await res.json() : await res.text()) as T;
       return { status: res.status, body };

@@ -14,6 +14,7 @@ const lesson: LessonRow = {
   classId: null,
   subject: 'math',
   grade: 7,
+  teacherId: null,
   source: 'file',
   startMs: null,
   endMs: null,
@@ -129,13 +130,13 @@ function fullLesson(): WindowRow[] {
   return timeline(specs).map(rowOf);
 }
 
-describe('lesson-report/2', () => {
+describe('lesson-report/3', () => {
   const full = { ...lesson, startMs: T0, status: 'complete' as const, expectedWindows: 12 };
 
   it('carries the analysis next to the v1 parts', () => {
     const r = buildLessonReport(full, fullLesson());
     expect(r.reportSchema).toBe(REPORT_SCHEMA);
-    expect(REPORT_SCHEMA).toBe('lesson-report/2');
+    expect(REPORT_SCHEMA).toBe('lesson-report/3');
     expect(r.windows).toEqual({ expected: 12, received: 12, missing: [] });
     expect(r.analysis.version).toBe('lesson-analysis/1');
     expect(r.analysis.windows).toBe(12);

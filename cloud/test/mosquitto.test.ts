@@ -7,6 +7,7 @@ import mqtt from 'mqtt';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCloud, type Cloud } from '../src/index.ts';
+import { bearer, login, seedUsers } from './auth-helpers.ts';
 import { DEVICE, encode, lessonMsg, lessonTopic, metricsTopic, waitFor, windowMsg } from './helpers.ts';
 
 const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto'].find(
@@ -69,7 +70,9 @@ describe.skipIf(!MOSQUITTO)('with an external Mosquitto broker', () => {
     await device.endAsync();
     const lesson = await cloud.waitForLessonComplete(DEVICE.device, 'L1', 5000);
     expect(lesson.receivedWindows).toBe(3);
-    const res = await fetch(`${urls.httpUrl}/api/lessons/${lesson.id}/report`);
+    await seedUsers(cloud.store);
+    const headers = bearer(await login(urls.httpUrl, 'leader'));
+    const res = await fetch(`${urls.httpUrl}/api/lessons/${lesson.id}/report`, { headers });
     expect(((await res.json()) as { totals: { speechS: number } }).totals.speechS).toBe(19.5);
   });
 });

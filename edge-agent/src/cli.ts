@@ -5,11 +5,15 @@ import { USAGE, parseCommand } from './cli/args.ts';
 import { EXIT, exitCodeFor } from './cli/exit-codes.ts';
 import { runAnalyze } from './cli/run-analyze.ts';
 import { runDoctorCommand } from './cli/doctor-command.ts';
+import { runAgentCommand, runEnrollCommand, runValidateConfigCommand } from './cli/agent-commands.ts';
 import { runAnalyzeImage } from './cli/run-analyze-image.ts';
 
 /** Entry point: `npx tsx edge-agent/src/cli.ts analyze <file> [options]` (see USAGE). */
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'doctor') return runDoctorCommand(argv.slice(1));
+  if (argv[0] === 'run') return runAgentCommand(argv.slice(1));
+  if (argv[0] === 'enroll' || argv[0] === 'enrol') return runEnrollCommand(argv.slice(1));
+  if (argv[0] === 'validate-config') return runValidateConfigCommand(argv.slice(1));
   if (argv[0] === 'analyze-image') {
     await runAnalyzeImage(argv.slice(1));
     return EXIT.ok;

@@ -25,6 +25,12 @@ export const AGENT_ERROR_CODES = {
   E_OUTBOX_CORRUPT:
     'The outbox file was damaged; it was moved aside as .bad and collection continued in a new one.',
   E_ABORTED: 'The analysis was stopped (SIGINT or SIGTERM, or the caller aborted it).',
+  E_CONFIG_INVALID:
+    'agent-config.json (or the profile or timetable it names) is missing, not JSON, or fails its schema.',
+  E_ENROL: 'Enrolment failed: the cloud was unreachable, or refused the token (unknown, used or expired).',
+  E_CONFIG_REJECTED:
+    'A pushed config/1 failed validation or named a profile this device does not have; the previous one stays.',
+  E_AUDIO_DOWN: 'The live audio source produced no audio for several starts in a row; retries continue.',
 } as const;
 
 export type AgentErrorCode = keyof typeof AGENT_ERROR_CODES;

@@ -97,6 +97,6 @@ describe('stopping', () => {
     }).catch((e: unknown) => e);
     expect((err as AgentError).code).toBe('E_ABORTED');
     const last = sent.at(-1)!.message;
-    expect(last).toMatchObject({ schema: 'lesson/1', event: 'end', endReason: 'stopped', windowCount: 1 });
+    expect(last).toMatchObject({ schema: 'lesson/2', event: 'end', endReason: 'stopped', windowCount: 1 });
   });
 });

@@ -29,8 +29,29 @@ describe('cli', () => {
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
     const schemas = lines.map((l) => validateMessage(JSON.parse(l)).schema);
-    expect(schemas).toEqual(['lesson/1', 'window/1', 'lesson/1']);
+    expect(schemas).toEqual(['lesson/2', 'window/1', 'lesson/2']);
     expect(r.stderr).toMatch(/analysed 6\.0 s: 1 windows/);
+  });
+
+  it('--teacher puts the staff code on lesson/2 and refuses a name [PRIV-2]', () => {
+    const r = cli([
+      'analyze',
+      audio('mandarin/funasr-sample.wav'),
+      '--json',
+      '--no-publish',
+      '--teacher',
+      'T0412',
+    ]);
+    expect(r.status).toBe(0);
+    const lessons = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { schema: string; teacherId?: unknown })
+      .filter((m) => m.schema === 'lesson/2');
+    expect(lessons.map((m) => m.teacherId)).toEqual(['T0412', 'T0412']);
+    const bad = cli(['analyze', audio('ami/empty.wav'), '--no-publish', '--teacher', 'Wang Li']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--teacher');
   });
 
   it('exits 3 with the code for a file that is not media', () => {

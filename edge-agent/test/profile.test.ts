@@ -27,7 +27,14 @@ async function errorFor(mutate: (p: ReturnType<typeof base>) => void): Promise<A
 describe('device profiles', () => {
   it('every shipped profile is valid, named after its file, and explains each value', async () => {
     const profiles = await loadAllProfiles();
-    expect(profiles.map((p) => p.id).sort()).toEqual(['generic-arm64', 'generic-x86-64']);
+    expect(profiles.map((p) => p.id).sort()).toEqual([
+      'generic-arm64',
+      'generic-x86-64',
+      'intel-n100',
+      'jetson-orin-nano',
+      'raspberry-pi-5',
+      'rockchip-rk3588',
+    ]);
     for (const p of profiles) {
       expect(p.windowS).toBe(10);
       for (const key of ['audio.vad.threshold', 'audio.onnxThreads', 'video.fps', 'windowS']) {

@@ -81,7 +81,7 @@ describe('publisher', () => {
     });
     await pub.close();
     const decoded = received.map((r) => decodeMessage(r.topic, r.payload));
-    expect(decoded.map((d) => d.schema)).toEqual(['lesson/1', 'window/1', 'lesson/1']);
+    expect(decoded.map((d) => d.schema)).toEqual(['lesson/2', 'window/1', 'lesson/2']);
     expect(decoded.map((d) => d.message.seq)).toEqual([0, 1, 2]);
   });
 });

@@ -3,6 +3,7 @@ import {
   lessonAt,
   nextLesson,
   parseTimetable,
+  periodFacts,
   RecordingScheduler,
   zonedInstant,
   type ScheduledLesson,
@@ -21,6 +22,7 @@ const TT: Timetable = {
       subject: 'math',
       grade: 7,
       classId: 'c7-2',
+      teacherId: 'T0412',
     },
     { id: 'p2', start: '08:40', end: '09:20', days: [1, 2, 3, 4, 5], subject: 'chinese' },
     // Evening self-study that runs past midnight, on Fridays only.
@@ -78,6 +80,30 @@ describe('timetable (Asia/Shanghai)', () => {
     expect(() => parseTimetable(bad, 'school.json')).toThrow(/school\.json: \/periods\/0\/start/);
     expect(() => parseTimetable(JSON.stringify({ ...TT, timezone: 'Mars/Olympus' }), 'school.json')).toThrow(
       /school\.json: \/timezone: unknown time zone/,
+    );
+  });
+});
+
+describe('timetable teacher codes', () => {
+  it("gives a period's facts, the teacher's staff code included, to the pipeline", () => {
+    expect(periodFacts(TT.periods[0]!)).toEqual({
+      classId: 'c7-2',
+      subject: 'math',
+      grade: 7,
+      teacherId: 'T0412',
+    });
+    expect(periodFacts(TT.periods[2]!)).toEqual({
+      classId: null,
+      subject: null,
+      grade: null,
+      teacherId: null,
+    });
+  });
+
+  it('refuses a teacher name where the staff code goes [PRIV-2]', () => {
+    const withName = { ...TT, periods: [{ ...TT.periods[0]!, teacherId: 'Wang Li' }] };
+    expect(() => parseTimetable(JSON.stringify(withName), 'school.json')).toThrow(
+      /school\.json: \/periods\/0\/teacherId/,
     );
   });
 });

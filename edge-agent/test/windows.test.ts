@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeMessage, type LessonV1, type WindowV1 } from '@classroom/protocol';
+import { encodeMessage, type LessonV2, type WindowV1 } from '@classroom/protocol';
 import { analyzeFile } from '../src/pipeline/analyze-file.ts';
 import type { AgentMessage } from '../src/pipeline/types.ts';
 import { Windower } from '../src/metrics/windower.ts';
@@ -21,7 +21,7 @@ async function run(file: string, video?: boolean) {
     ...(video === undefined ? {} : { video }),
   });
   const windows = out.filter((m) => m.kind === 'metrics').map((m) => m.message as WindowV1);
-  const lessons = out.filter((m) => m.kind === 'lesson').map((m) => m.message as LessonV1);
+  const lessons = out.filter((m) => m.kind === 'lesson').map((m) => m.message as LessonV2);
   return { result, out, windows, lessons };
 }
 

@@ -1,7 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { WindowV1 } from './messages/window.ts';
-import { LessonV1 } from './messages/lesson.ts';
+import { LessonV1, LessonV2 } from './messages/lesson.ts';
 import { StatusV1 } from './messages/status.ts';
 import { ConfigV1 } from './messages/config.ts';
 import { GapV1 } from './messages/gap.ts';
@@ -14,6 +14,7 @@ import type { TopicKind } from './topics.ts';
 export const SCHEMAS = {
   'window/1': { kind: 'metrics', schema: WindowV1 },
   'lesson/1': { kind: 'lesson', schema: LessonV1 },
+  'lesson/2': { kind: 'lesson', schema: LessonV2 },
   'status/1': { kind: 'status', schema: StatusV1 },
   'config/1': { kind: 'config', schema: ConfigV1 },
   'gap/1': { kind: 'metrics', schema: GapV1 },
@@ -23,7 +24,7 @@ export type SchemaId = keyof typeof SCHEMAS;
 
 export const CURRENT = {
   metrics: 'window/1',
-  lesson: 'lesson/1',
+  lesson: 'lesson/2',
   status: 'status/1',
   config: 'config/1',
 } as const satisfies Record<TopicKind, SchemaId>;

@@ -10,7 +10,7 @@ import {
   topicFor,
   type RejectionCode,
 } from '@classroom/protocol';
-import { FIXTURE_DEVICE, lessonFixture, windowFixture } from '@classroom/protocol/testing';
+import { FIXTURE_DEVICE, lessonFixture, lessonV2Fixture, windowFixture } from '@classroom/protocol/testing';
 
 const metricsTopic = topicFor(FIXTURE_DEVICE, 'metrics');
 const lessonTopic = topicFor(FIXTURE_DEVICE, 'lesson');
@@ -92,6 +92,27 @@ describe('decodeMessage', () => {
         name,
       ).toBe(code);
     }
+  });
+
+  it('accepts lesson/2 with a staff code or null, and still lesson/1 (the previous version)', () => {
+    for (const m of [lessonV2Fixture('start'), lessonV2Fixture('end', { teacherId: null })]) {
+      expect(decodeMessage(lessonTopic, encodeMessage(m)).message).toEqual(m);
+    }
+    expect(decodeMessage(lessonTopic, JSON.stringify(lessonFixture('start'))).schema).toBe('lesson/1');
+  });
+
+  it('refuses a teacher name, or teacherId on lesson/1 [PRIV-2]', () => {
+    const v2 = lessonV2Fixture('start');
+    for (const teacherId of ['Wang Li', '王老师', '', 'x'.repeat(65)]) {
+      expect(
+        codeOf(() => decodeMessage(lessonTopic, JSON.stringify({ ...v2, teacherId }))),
+        teacherId,
+      ).toBe('E_SCHEMA_VIOLATION');
+    }
+    const v1WithTeacher = { ...lessonFixture('start'), teacherId: 'T0412' };
+    expect(codeOf(() => decodeMessage(lessonTopic, JSON.stringify(v1WithTeacher)))).toBe(
+      'E_SCHEMA_VIOLATION',
+    );
   });
 
   it('rejects a lesson message on the metrics topic', () => {

@@ -1,5 +1,5 @@
 /**
- * Child process of `npm run bench`: lesson-diagnostics speed. (1) Building lesson-report/2 for a
+ * Child process of `npm run bench`: lesson-diagnostics speed. (1) Building lesson-report/3 for a
  * 45-minute lesson (270 windows with roles, speech and vision filled). (2) The cohort percentile
  * route (GET /api/lessons/:id/percentiles?cohort=district) over 10,000 stored lessons, written
  * into a temp SQLite file through the store API (lesson events, then metrics in batches of 1,000).
@@ -14,6 +14,7 @@ import { encodeMessage, type LessonV1, type WindowV1 } from '@classroom/protocol
 import {
   buildLessonReport,
   Counters,
+  addUser,
   createApi,
   SqliteStore,
   type LessonRow,
@@ -143,6 +144,7 @@ const lesson: LessonRow = {
   classId: 'c7-1',
   subject: 'math',
   grade: 7,
+  teacherId: null,
   source: 'live',
   startMs: START,
   endMs: START + 2_700_000,
@@ -216,6 +218,18 @@ try {
   const server = createServer(createApi({ store, counters: new Counters() }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Every API read needs a session [PRIV-9]: sch-000's leader for the lesson, district for the cohort.
+  const tokenFor = async (username: string, role: 'school_leader' | 'district', school: string | null) => {
+    await addUser(store, { username, password: 'bench-password-1', role, school });
+    const res = await fetch(`${url}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: 'bench-password-1' }),
+    });
+    return { authorization: `Bearer ${((await res.json()) as { token: string }).token}` };
+  };
+  const leader = await tokenFor('bench-leader', 'school_leader', 'sch-000');
+  const district = await tokenFor('bench-district', 'district', null);
   const times: Record<string, number[]> = {
     percentilesDistrict: [],
     percentilesSchool: [],
@@ -229,7 +243,7 @@ try {
       ['cohortDistrict', '/api/cohort?subject=math&grade=7'],
     ] as const) {
       const t = performance.now();
-      const res = await fetch(url + p);
+      const res = await fetch(url + p, { headers: name === 'cohortDistrict' ? district : leader });
       const body = (await res.json()) as { cohort?: { lessons: unknown } };
       if (!res.ok) throw new Error(`${p}: ${res.status}`);
       times[name]!.push(performance.now() - t);

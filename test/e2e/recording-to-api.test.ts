@@ -26,6 +26,7 @@ describe('recording → edge agent → MQTT → cloud → SQLite → API', () =>
   let cloud: Cloud;
   let httpUrl: string;
   let mqttUrl: string;
+  let headers: Record<string, string>;
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'e2e-'));
@@ -37,6 +38,19 @@ describe('recording → edge agent → MQTT → cloud → SQLite → API', () =>
       deviceAuth: { allowAnonymousDevices: true },
     });
     ({ httpUrl, mqttUrl } = await cloud.start());
+    // Every API read needs a session [PRIV-9]: the school's leader signs in.
+    await cloud.addUser({
+      username: 'e2e-leader',
+      password: 'e2e-password-123',
+      role: 'school_leader',
+      school: 'e2e-school',
+    });
+    const res = await fetch(`${httpUrl}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'e2e-leader', password: 'e2e-password-123' }),
+    });
+    headers = { authorization: `Bearer ${((await res.json()) as { token: string }).token}` };
   });
 
   afterAll(async () => {
@@ -61,12 +75,14 @@ describe('recording → edge agent → MQTT → cloud → SQLite → API', () =>
     await publisher.close();
     await cloud.waitForLessonComplete(identity.deviceId, summary.lessonId, 20_000);
 
-    const list = (await (await fetch(`${httpUrl}/api/lessons`)).json()) as {
+    const list = (await (await fetch(`${httpUrl}/api/lessons`, { headers })).json()) as {
       lessons: { id: number; lessonId: string }[];
     };
     const lesson = list.lessons.find((l) => l.lessonId === summary.lessonId);
     expect(lesson).toBeDefined();
-    const windows = (await (await fetch(`${httpUrl}/api/lessons/${lesson!.id}/windows`)).json()) as {
+    const windows = (await (
+      await fetch(`${httpUrl}/api/lessons/${lesson!.id}/windows`, { headers })
+    ).json()) as {
       windows: { speechS: number | null; message: { audio: { speechS: number } | null } }[];
     };
     expect(windows.windows).toHaveLength(1);
@@ -74,7 +90,9 @@ describe('recording → edge agent → MQTT → cloud → SQLite → API', () =>
     expect(stored.message.audio?.speechS).toBe(stored.speechS);
     expect(Math.abs(stored.speechS! - LABELLED_SPEECH_S)).toBeLessThanOrEqual(0.3);
 
-    const report = (await (await fetch(`${httpUrl}/api/lessons/${lesson!.id}/report`)).json()) as {
+    const report = (await (
+      await fetch(`${httpUrl}/api/lessons/${lesson!.id}/report`, { headers })
+    ).json()) as {
       windows: { expected: number; received: number };
       totals: { speechS: number; durationS: number };
     };

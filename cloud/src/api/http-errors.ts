@@ -2,7 +2,24 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 
 /** Stable API error codes; every JSON error is `{ error: { code, message } }`. */
-export type ApiErrorCode = 'E_BAD_ID' | 'E_BAD_QUERY' | 'E_NOT_FOUND' | 'E_NO_COHORT' | 'E_INTERNAL';
+export type ApiErrorCode =
+  | 'E_BAD_ID'
+  | 'E_BAD_QUERY'
+  | 'E_NOT_FOUND'
+  | 'E_NO_COHORT'
+  | 'E_INTERNAL'
+  // Device administration (device-routes.ts).
+  | 'E_BAD_BODY'
+  | 'E_TOKEN_INVALID'
+  | 'E_DEVICE_ENROLLED'
+  | 'E_UNAVAILABLE'
+  // Authentication and access (auth/, issue 8).
+  | 'E_UNAUTHENTICATED'
+  | 'E_LOGIN_FAILED'
+  | 'E_FORBIDDEN'
+  | 'E_RATE_LIMITED'
+  | 'E_TOO_LARGE'
+  | 'E_UNSUPPORTED_MEDIA';
 
 export class ApiError extends Error {
   constructor(

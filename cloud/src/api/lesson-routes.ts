@@ -11,16 +11,24 @@ import { analyseStoredLesson, buildLessonReport } from '../diagnostics/lesson-re
 import { metricValues, refreshLessonMetrics } from '../diagnostics/lesson-metrics.ts';
 import type { CohortValues, LessonRow, Store } from '../store/types.ts';
 import { ApiError, parseId, parseIntParam } from './http-errors.ts';
+import { viewOf } from './auth/scope.ts';
 import { onlyKnown, scopeParam } from './query-params.ts';
 
-/** Lesson data: list, one lesson, its windows, its report. Ids are validated before any query. */
+/**
+ * Lesson data: list, one lesson, its windows, its report. Ids are validated before any query; who
+ * may see which lesson is decided before these handlers run (auth/access-control.ts, fault 14).
+ */
 export function lessonRoutes(store: Store): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
     const limit = parseIntParam(req.query['limit'], 'limit', 100, 1, 500);
     const offset = parseIntParam(req.query['offset'], 'offset', 0, 0, 1_000_000_000);
-    res.json({ lessons: await store.listLessons({ limit, offset }), limit, offset });
+    onlyKnown(req.query, ['limit', 'offset']);
+    // Narrowed by the caller's view: a teacher's own lessons, a leader's school [PRIV-9].
+    const { school, teacher } = viewOf(res);
+    const scope = { ...(school !== undefined ? { school } : {}), ...(teacher ? { teacher } : {}) };
+    res.json({ lessons: await store.listLessonsScoped(scope, { limit, offset }), limit, offset });
   });
 
   router.get('/:id', async (req, res) => {
@@ -33,14 +41,18 @@ export function lessonRoutes(store: Store): Router {
     res.json({ lessonId: lesson.id, windows });
   });
 
-  // lesson-report/2; with ?cohort=school|district, findings also place the lesson in that cohort.
+  // lesson-report/3 (gap records shown as missing time); with ?cohort=school|district, findings
+  // also place the lesson in that cohort.
   router.get('/:id/report', async (req, res) => {
     const lesson = await lessonOr404(store, req.params.id);
     onlyKnown(req.query, ['cohort']);
     const scope = scopeParam(req.query, undefined);
     const cv = scope ? await comparable(store, lesson, scope) : null;
     const cohort = cv && scope ? cohortInput(cohortName(lesson, scope), cv) : undefined;
-    res.json(buildLessonReport(lesson, await store.getWindows(lesson.id), cohort ? { cohort } : {}));
+    const gaps = await store.listGaps(lesson.deviceId);
+    res.json(
+      buildLessonReport(lesson, await store.getWindows(lesson.id), { gaps, ...(cohort ? { cohort } : {}) }),
+    );
   });
 
   // Where this lesson's metrics sit among comparable lessons (same subject and grade).

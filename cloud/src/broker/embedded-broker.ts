@@ -1,6 +1,8 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import { Aedes, type AedesOptions } from 'aedes';
 import type { Logger } from 'pino';
+import { guardConnection, type PacketGuardOptions } from './packet-guard.ts';
 
 /**
  * The seam for authentication, ACLs and the ingest itself: see device-hooks.ts, which the cloud
@@ -17,6 +19,10 @@ export interface EmbeddedBrokerOptions {
   /** TCP port; 0 picks a free one (see `port` after start()). */
   port?: number;
   hooks?: BrokerHooks;
+  /** Packet size limit and per-packet deadline (fault test 9); see packet-guard.ts for defaults. */
+  packetGuard?: PacketGuardOptions;
+  /** MQTTS: key and certificate (PEM); set, the broker speaks only TLS (mqtts://) [fault 11]. */
+  tls?: Pick<TlsOptions, 'key' | 'cert' | 'ca' | 'requestCert' | 'rejectUnauthorized' | 'minVersion'>;
   logger: Logger;
 }
 
@@ -43,7 +49,7 @@ export class EmbeddedBroker {
   }
 
   get url(): string {
-    return `mqtt://${urlHost(this.options.host ?? '127.0.0.1')}:${this.port}`;
+    return `${this.options.tls ? 'mqtts' : 'mqtt'}://${urlHost(this.options.host ?? '127.0.0.1')}:${this.port}`;
   }
 
   async start(): Promise<number> {
@@ -56,8 +62,24 @@ export class EmbeddedBroker {
     aedes.on('connectionError', (_client, err) => log.warn({ err: err.message }, 'connection error'));
     aedes.on('client', (client) => log.debug({ clientId: client.id }, 'client connected'));
     aedes.on('clientDisconnect', (client) => log.debug({ clientId: client.id }, 'client disconnected'));
-    const server = createServer(aedes.handle);
-    server.on('connection', (socket) => {
+    const tls = this.options.tls;
+    const server = tls
+      ? createTlsServer({ minVersion: 'TLSv1.2', ...tls }, aedes.handle)
+      : createServer(aedes.handle);
+    if (tls)
+      server.on('connection', (socket: Socket) => {
+        this.#sockets.add(socket);
+        socket.once('close', () => this.#sockets.delete(socket));
+      });
+    server.on(tls ? 'secureConnection' : 'connection', (socket: Socket) => {
+      // Runs after aedes.handle (the listener createServer registered first) [fault test 9].
+      guardConnection(socket, this.options.packetGuard ?? {}, {
+        onClose: (reason) =>
+          log.warn(
+            { reason, remotePort: socket.remotePort },
+            'connection closed: bad or stalled MQTT packet',
+          ),
+      });
       this.#sockets.add(socket);
       socket.once('close', () => this.#sockets.delete(socket));
     });
@@ -78,6 +100,18 @@ export class EmbeddedBroker {
     this.#port = (server.address() as AddressInfo).port;
     log.info({ host: this.options.host ?? '127.0.0.1', port: this.#port }, 'embedded broker listening');
     return this.#port;
+  }
+
+  /** Publishes as the broker itself (no client, so no ACL hook): the cloud's config/1 messages. */
+  async publish(topic: string, payload: string, options: { retain: boolean }): Promise<void> {
+    const aedes = this.#aedes;
+    if (!aedes) throw new Error('broker is not started');
+    await new Promise<void>((resolve, reject) =>
+      aedes.publish(
+        { cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: options.retain, dup: false },
+        (err) => (err ? reject(err) : resolve()),
+      ),
+    );
   }
 
   async stop(): Promise<void> {

@@ -1,5 +1,6 @@
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { IDENTIFIER_PATTERN, TOPIC_ROOT } from '@classroom/protocol';
+import { DEFAULT_MAX_PACKET_BYTES } from './packet-guard.ts';
 
 /**
  * Files for an external Mosquitto (2.x) that enforce the same rules as the embedded broker:
@@ -46,6 +47,8 @@ export function mosquittoAuthConf(passwordFile: string, aclFile: string): string
     `acl_file ${aclFile}`,
     '# The client id is the user name, so a device cannot take another device id.',
     'use_username_as_clientid true',
+    '# Fault test 9: a client announcing a bigger packet is disconnected at its length header.',
+    `max_packet_size ${DEFAULT_MAX_PACKET_BYTES}`,
     '',
   ].join('\n');
 }

@@ -65,27 +65,56 @@ export function compareLessons(
   };
 }
 
-export interface ClassTrend {
-  schema: typeof TREND_SCHEMA;
-  classId: string;
-  /**
-   * The wire carries no teacher id: a class (classId) is the group followed over time. A
-   * teacher's own trend needs the timetable's teacher-to-class mapping (timetable/roles issue).
-   */
-  note: string;
+export const TEACHER_TREND_SCHEMA = 'teacher-trend/1';
+
+/** One lesson of a trend and its metric values, oldest first; shared by class and teacher trends. */
+export interface TrendBody {
+  /** The lessons in time order (start, then id), never ordered by a value [PRIV-7]. */
   lessons: { id: number; startMs: number | null; subject: string | null; grade: number | null }[];
   /** Per metric, one value per lesson above (null where not measured), oldest first. */
   series: Record<MetricId, (number | null)[]>;
+}
+
+export interface ClassTrend extends TrendBody {
+  schema: typeof TREND_SCHEMA;
+  classId: string;
+  /** A class (classId) is the group followed here; a teacher's own lessons: the teacher trend. */
+  note: string;
+}
+
+/**
+ * One teacher's lessons over time, by the timetable's pseudonymous staff code (lesson/2). Only
+ * that teacher's own values: no other teacher's figures, no rank or percentile among teachers [PRIV-7].
+ */
+export interface TeacherTrend extends TrendBody {
+  schema: typeof TEACHER_TREND_SCHEMA;
+  teacherId: string;
+  note: string;
+}
+
+function trendBody(rows: readonly LessonMetricsRow[]): TrendBody {
+  return {
+    lessons: rows.map((r) => ({ id: r.id, startMs: r.startMs, subject: r.subject, grade: r.grade })),
+    series: Object.fromEntries(
+      METRIC_IDS.map((id) => [id, rows.map((r) => r.metrics[id] ?? null)]),
+    ) as Record<MetricId, (number | null)[]>,
+  };
 }
 
 export function classTrend(classId: string, rows: readonly LessonMetricsRow[]): ClassTrend {
   return {
     schema: TREND_SCHEMA,
     classId,
-    note: 'Grouped by class: the teacher mapping comes with the timetable and roles.',
-    lessons: rows.map((r) => ({ id: r.id, startMs: r.startMs, subject: r.subject, grade: r.grade })),
-    series: Object.fromEntries(
-      METRIC_IDS.map((id) => [id, rows.map((r) => r.metrics[id] ?? null)]),
-    ) as Record<MetricId, (number | null)[]>,
+    note: "Grouped by class (the timetable's classId); a teacher's own lessons: /api/teachers/{teacherId}/trend.",
+    ...trendBody(rows),
+  };
+}
+
+export function teacherTrend(teacherId: string, rows: readonly LessonMetricsRow[]): TeacherTrend {
+  return {
+    schema: TEACHER_TREND_SCHEMA,
+    teacherId,
+    note: "This teacher's own lessons by the timetable's staff code, oldest first; not ranked against other teachers.",
+    ...trendBody(rows),
   };
 }

@@ -39,7 +39,8 @@ export async function ingestMessage(
     case 'window/1':
       result = await deps.store.saveWindow(address, m, receivedMs);
       break;
-    case 'lesson/1':
+    case 'lesson/1': // the previous version, still accepted (STYLE 3): stored with no teacher
+    case 'lesson/2':
       result = await deps.store.saveLessonEvent(address, m, receivedMs);
       break;
     case 'status/1':

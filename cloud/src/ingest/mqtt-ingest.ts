@@ -19,6 +19,22 @@ export interface MqttIngestOptions {
   logger: Logger;
   /** How long start() waits for the first connection, ms. */
   connectTimeoutMs?: number;
+  /**
+   * QoS 1 messages being written at once (default 1: one at a time, as mqtt.js hands them over).
+   * Above 1 the store can batch them (PgStore commits many windows per transaction); each PUBACK
+   * still waits for its own commit. The broker's in-flight window (Mosquitto
+   * max_inflight_messages, default 20) caps it as well: see docs/scale.md.
+   */
+  concurrency?: number;
+}
+
+/** Handed to mqtt.js's handleMessage callback to release its packet pump without a PUBACK. */
+const DEFERRED = new Error('PUBACK deferred until the store commits');
+
+interface PendingAck {
+  messageId: number;
+  generation: number;
+  state: 'writing' | 'committed' | 'failed';
 }
 
 /**
@@ -30,6 +46,13 @@ export interface MqttIngestOptions {
 export class MqttIngest {
   #client: MqttClient | undefined;
   readonly #inFlight = new Set<Promise<void>>();
+  /** PUBACKs owed, in the order the PUBLISHes arrived [MQTT-4.6.0-2]. */
+  readonly #acks: PendingAck[] = [];
+  /** Bumped on each connection: an ack owed on an earlier connection is not sent on a later one. */
+  #generation = 0;
+  #resume: (() => void)[] = [];
+  /** The client being stopped: acks for writes that finish during stop() still go out on it. */
+  #closing: MqttClient | undefined;
 
   constructor(readonly options: MqttIngestOptions) {}
 
@@ -54,6 +77,8 @@ export class MqttIngest {
     // packet at a time. Set before connecting: a resumed session delivers at once.
     client.handleMessage = (packet, done) => this.#handle(packet, done);
     client.on('connect', (connack) => {
+      this.#generation += 1;
+      this.#acks.length = 0;
       counters.inc('ingest_connects_total');
       logger.info({ sessionPresent: connack.sessionPresent }, 'ingest connected');
     });
@@ -87,16 +112,28 @@ export class MqttIngest {
     }
   }
 
+  /** Publishes a retained QoS 1 message (the cloud's config/1); rejects when not connected. */
+  async publish(topic: string, payload: string): Promise<void> {
+    if (!this.#client?.connected) throw new Error('ingest is not connected to the broker');
+    await this.#client.publishAsync(topic, payload, { qos: 1, retain: true });
+  }
+
   /** Waits for messages being written, then disconnects; their acknowledgements go out first. */
   async stop(): Promise<void> {
     const client = this.#client;
     if (!client) return;
     this.#client = undefined;
+    this.#closing = client;
     await Promise.allSettled([...this.#inFlight]);
     await client.endAsync();
+    this.#closing = undefined;
   }
 
   #handle(packet: IPublishPacket, done: (error?: Error) => void): void {
+    if ((this.options.concurrency ?? 1) > 1 && packet.qos === 1 && packet.messageId !== undefined) {
+      this.#handleConcurrently(packet, packet.messageId, done);
+      return;
+    }
     const { logger, counters } = this.options;
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     const work = ingestMessage(this.options, packet.topic, payload).then(
@@ -113,5 +150,51 @@ export class MqttIngest {
     );
     this.#inFlight.add(work);
     void work.finally(() => this.#inFlight.delete(work));
+  }
+
+  /**
+   * Many messages in flight: mqtt.js's pump is released at once (an error passed to the
+   * handleMessage callback skips its PUBACK: node_modules/mqtt/build/lib/handlers/publish.js), and
+   * the PUBACK is sent here once the store has committed, in arrival order. A failed write is
+   * never acknowledged; the broker redelivers it on the next connection (fault test 7).
+   */
+  #handleConcurrently(packet: IPublishPacket, messageId: number, done: (error?: Error) => void): void {
+    const { logger, counters } = this.options;
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    const ack: PendingAck = { messageId, generation: this.#generation, state: 'writing' };
+    this.#acks.push(ack);
+    const work = ingestMessage(this.options, packet.topic, payload).then(
+      () => {
+        ack.state = 'committed';
+      },
+      (err: unknown) => {
+        ack.state = 'failed';
+        counters.inc('ingest_store_errors_total');
+        logger.error(
+          { err: { message: (err as Error).message } },
+          'store write failed; message not acknowledged',
+        );
+      },
+    );
+    const tracked = work.then(() => this.#sendAcks());
+    this.#inFlight.add(tracked);
+    void tracked.finally(() => {
+      this.#inFlight.delete(tracked);
+      this.#resume.shift()?.();
+    });
+    // Backpressure: the next packet is read only when fewer than `concurrency` are being written.
+    if (this.#inFlight.size < (this.options.concurrency ?? 1)) done(DEFERRED);
+    else this.#resume.push(() => done(DEFERRED));
+  }
+
+  #sendAcks(): void {
+    const client = (this.#client ?? this.#closing) as unknown as
+      { _sendPacket?: (p: object) => void; connected: boolean } | undefined;
+    while (this.#acks.length > 0 && this.#acks[0]!.state !== 'writing') {
+      const ack = this.#acks.shift()!;
+      if (ack.state !== 'committed' || ack.generation !== this.#generation || !client?.connected) continue;
+      // mqtt.js has no public PUBACK call; _sendPacket is what its own publish handler uses.
+      client._sendPacket?.({ cmd: 'puback', messageId: ack.messageId });
+    }
   }
 }

@@ -162,4 +162,129 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE devices ADD COLUMN clock_checked_ms INTEGER;
     `,
   },
+  {
+    version: 4,
+    name: 'fleet-enrolment-config',
+    sql: `
+      -- Every heartbeat and last will (status/1), for the fleet page's history; the device's
+      -- current state stays in devices.last_status_json. A redelivery (same key) is stored once.
+      CREATE TABLE device_status_history (
+        id INTEGER PRIMARY KEY,
+        device_id TEXT NOT NULL,
+        epoch INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        received_ms INTEGER NOT NULL,
+        online INTEGER NOT NULL,
+        status_json TEXT NOT NULL,
+        UNIQUE (device_id, epoch, seq)
+      );
+      CREATE INDEX device_status_history_by_device ON device_status_history (device_id, received_ms);
+
+      -- One-time enrolment tokens: only the sha256 of the token is kept, never the token.
+      CREATE TABLE enrolment_tokens (
+        token_hash TEXT PRIMARY KEY,
+        school TEXT NOT NULL,
+        room TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        expires_ms INTEGER NOT NULL,
+        used_ms INTEGER,
+        used_by_device TEXT
+      );
+
+      -- The config/1 last pushed to each device, republished (retained) when the broker restarts.
+      CREATE TABLE device_configs (
+        device_id TEXT PRIMARY KEY,
+        config_json TEXT NOT NULL,
+        updated_ms INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 5,
+    name: 'security-audit-retention',
+    sql: `
+      -- API users [issue 8, PRIV-9]: scrypt hash with its salt and parameters, never a password.
+      -- token_version is bumped by logout, a role change or disabling, so older tokens fail [fault 16].
+      CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('teacher', 'school_leader', 'researcher', 'district', 'admin')),
+        school TEXT,
+        -- A teacher's pseudonymous staff code (lesson/2 teacherId) when the timetable supplies one.
+        teacher_code TEXT UNIQUE,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        token_version INTEGER NOT NULL DEFAULT 0,
+        created_ms INTEGER NOT NULL,
+        updated_ms INTEGER NOT NULL
+      );
+
+      -- Which classes a teacher teaches (subject '': every subject): the teacher's lessons when a
+      -- lesson carries no teacherId (lesson/1) [PRIV-9, fault 14].
+      CREATE TABLE teacher_assignments (
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        school TEXT NOT NULL,
+        class_id TEXT NOT NULL,
+        subject TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (user_id, school, class_id, subject)
+      );
+      CREATE INDEX teacher_assignments_by_class ON teacher_assignments (school, class_id);
+
+      -- Secrets generated on first start (token signing key, pseudonym key) unless configured.
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        created_ms INTEGER NOT NULL
+      );
+
+      -- Every read of lesson data and every denial [PRIV-9]. Append-only: no UPDATE, no DELETE,
+      -- retention included.
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at_ms INTEGER NOT NULL,
+        user_id INTEGER,
+        username TEXT,
+        role TEXT,
+        method TEXT NOT NULL,
+        route TEXT NOT NULL,
+        resource TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('allowed', 'denied', 'error', 'system')),
+        status INTEGER NOT NULL,
+        detail TEXT
+      );
+      CREATE INDEX audit_log_by_time ON audit_log (at_ms);
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+      -- The lesson sets of researchers' answered queries, to refuse differencing [PRIV-4, fault 15].
+      CREATE TABLE research_queries (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL,
+        at_ms INTEGER NOT NULL,
+        route TEXT NOT NULL,
+        lesson_refs_json TEXT NOT NULL
+      );
+      CREATE INDEX research_queries_by_user ON research_queries (user_id, at_ms);
+
+      -- Per-school retention [PRIV-8]; a school without a row gets the defaults in code.
+      CREATE TABLE retention_policies (
+        school TEXT PRIMARY KEY,
+        windows_days INTEGER NOT NULL CHECK (windows_days > 0),
+        reports_days INTEGER NOT NULL CHECK (reports_days > 0),
+        updated_ms INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 6,
+    name: 'lesson-teacher',
+    sql: `
+      -- lesson/2's teacherId: the school's pseudonymous staff code from the timetable, never a name
+      -- [PRIV-2]; NULL for lesson/1 and for periods without one. A teacher's trend reads this index.
+      ALTER TABLE lessons ADD COLUMN teacher_id TEXT;
+      CREATE INDEX lessons_by_teacher ON lessons (teacher_id, start_ms);
+    `,
+  },
 ];

@@ -18,6 +18,7 @@ const FILTER = `l.status = 'complete'
   AND (@subject IS NULL OR l.subject = @subject)
   AND (@grade IS NULL OR l.grade = @grade)
   AND (@classId IS NULL OR l.class_id = @classId)
+  AND (@teacherId IS NULL OR l.teacher_id = @teacherId)
   AND (@fromMs IS NULL OR l.start_ms >= @fromMs)
   AND (@toMs IS NULL OR l.start_ms < @toMs)
   AND (@exclude IS NULL OR l.id <> @exclude)`;
@@ -28,6 +29,7 @@ function bind(f: CohortFilter): Record<string, string | number | null> {
     subject: f.subject ?? null,
     grade: f.grade ?? null,
     classId: f.classId ?? null,
+    teacherId: f.teacherId ?? null,
     fromMs: f.fromMs ?? null,
     toMs: f.toMs ?? null,
     exclude: f.excludeLessonRef ?? null,

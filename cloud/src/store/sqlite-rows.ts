@@ -4,7 +4,7 @@ import type { DeadLetterRow, DeviceRow, LessonRow, LessonStatus, WindowRow } fro
 /** Column lists and row mappers for the SQLite store; SQL names are snake_case, rows camelCase. */
 
 export const LESSON_COLUMNS = `
-  l.id, l.device_id, l.lesson_id, l.epoch, l.school, l.room, l.class_id, l.subject, l.grade, l.source,
+  l.id, l.device_id, l.lesson_id, l.epoch, l.school, l.room, l.class_id, l.subject, l.grade, l.teacher_id, l.source,
   l.start_ms, l.end_ms, l.window_s, l.expected_windows, l.end_reason, l.status, l.created_ms, l.updated_ms,
   (SELECT COUNT(DISTINCT w.idx) FROM windows w WHERE w.lesson_ref = l.id) AS received_windows`;
 
@@ -18,6 +18,7 @@ export interface LessonSql {
   class_id: string | null;
   subject: string | null;
   grade: number | null;
+  teacher_id: string | null;
   source: string | null;
   start_ms: number | null;
   end_ms: number | null;
@@ -41,6 +42,7 @@ export function toLesson(r: LessonSql): LessonRow {
     classId: r.class_id,
     subject: r.subject,
     grade: r.grade,
+    teacherId: r.teacher_id,
     source: r.source,
     startMs: r.start_ms,
     endMs: r.end_ms,

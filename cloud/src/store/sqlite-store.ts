@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { DeviceAddress, GapV1, LessonV1, StatusV1, WindowV1 } from '@classroom/protocol';
+import type { ConfigV1, DeviceAddress, GapV1, LessonMessage, StatusV1, WindowV1 } from '@classroom/protocol';
+import * as fleet from './sqlite-fleet.ts';
 import * as metrics from './sqlite-metrics.ts';
 import * as reliability from './sqlite-reliability.ts';
+import * as security from './sqlite-security.ts';
 import { configure, migrate } from './sqlite-schema.ts';
 import {
   LESSON_COLUMNS,
@@ -18,12 +20,28 @@ import {
   type WindowSql,
 } from './sqlite-rows.ts';
 import type {
+  AuditInput,
+  AuditQuery,
+  AuditRow,
+  CohortMember,
+  DeletionCounts,
+  LessonScope,
+  NewUser,
+  RetentionPolicy,
+  TeacherAssignment,
+  TeacherRef,
+  UserRow,
+  UserUpdate,
   CohortFilter,
   CohortValues,
   DeadLetterInput,
   DeadLetterRow,
+  DeviceConfigRow,
   DeviceCredential,
+  EnrolmentTokenInput,
   GapRow,
+  StatusHistoryRow,
+  TokenUse,
   DeviceRow,
   LessonMetricsEntry,
   LessonMetricsRow,
@@ -105,7 +123,7 @@ export class SqliteStore implements Store {
     })();
   }
 
-  async saveLessonEvent(address: DeviceAddress, m: LessonV1, receivedMs: number): Promise<SaveResult> {
+  async saveLessonEvent(address: DeviceAddress, m: LessonMessage, receivedMs: number): Promise<SaveResult> {
     const db = this.db();
     return db.transaction((): SaveResult => {
       this.touchDevice(address, receivedMs);
@@ -131,6 +149,8 @@ export class SqliteStore implements Store {
         classId: m.classId,
         subject: m.subject,
         grade: m.grade,
+        // lesson/1 (the previous version) has no teacher: NULL.
+        teacherId: m.schema === 'lesson/2' ? m.teacherId : null,
         source: m.source,
         windowS: m.windowS,
         startMs: m.startMs,
@@ -142,13 +162,14 @@ export class SqliteStore implements Store {
       if (m.event === 'start') {
         // The start event is the authority on metadata, even when the end arrived first.
         this.stmt(
-          `UPDATE lessons SET class_id = @classId, subject = @subject, grade = @grade, source = @source,
-             window_s = @windowS, start_ms = @startMs, updated_ms = @now WHERE id = @id`,
+          `UPDATE lessons SET class_id = @classId, subject = @subject, grade = @grade, teacher_id = @teacherId,
+             source = @source, window_s = @windowS, start_ms = @startMs, updated_ms = @now WHERE id = @id`,
         ).run(meta);
       } else {
         this.stmt(
           `UPDATE lessons SET class_id = COALESCE(class_id, @classId), subject = COALESCE(subject, @subject),
-             grade = COALESCE(grade, @grade), source = COALESCE(source, @source),
+             grade = COALESCE(grade, @grade), teacher_id = COALESCE(teacher_id, @teacherId),
+             source = COALESCE(source, @source),
              window_s = COALESCE(window_s, @windowS), start_ms = COALESCE(start_ms, @startMs),
              end_ms = @endMs, expected_windows = @windowCount, end_reason = @endReason,
              status = 'complete', updated_ms = @now WHERE id = @id`,
@@ -166,6 +187,8 @@ export class SqliteStore implements Store {
         'SELECT last_status_epoch AS epoch, last_status_seq AS seq FROM devices WHERE device_id = ?',
       ).get(m.deviceId) as { epoch: number | null; seq: number | null };
       if (last.epoch === m.epoch && last.seq === m.seq) return 'duplicate';
+      // A redelivery of an older status (broker resend) must not overwrite the current one.
+      if (!fleet.insertStatusHistory((sql) => this.stmt(sql), m, receivedMs)) return 'duplicate';
       // Latest arrival wins: the broker's last will carries the seq of the connect, older than
       // the heartbeats before it, yet it is the newer news.
       this.stmt(
@@ -213,6 +236,33 @@ export class SqliteStore implements Store {
       'SELECT device_id, school, room, first_seen_ms, last_seen_ms, last_status_json FROM devices ORDER BY device_id',
     ).all() as DeviceSql[];
     return rows.map(toDevice);
+  }
+
+  async getDevice(deviceId: string): Promise<DeviceRow | undefined> {
+    const row = this.stmt(
+      'SELECT device_id, school, room, first_seen_ms, last_seen_ms, last_status_json FROM devices WHERE device_id = ?',
+    ).get(deviceId) as DeviceSql | undefined;
+    return row === undefined ? undefined : toDevice(row);
+  }
+
+  async listStatusHistory(deviceId: string, limit: number): Promise<StatusHistoryRow[]> {
+    return fleet.listStatusHistory((sql) => this.stmt(sql), deviceId, limit);
+  }
+
+  async putEnrolmentToken(token: EnrolmentTokenInput): Promise<void> {
+    fleet.putEnrolmentToken((sql) => this.stmt(sql), token);
+  }
+
+  async consumeEnrolmentToken(tokenHash: string, deviceId: string, nowMs: number): Promise<TokenUse> {
+    return fleet.consumeEnrolmentToken((sql) => this.stmt(sql), tokenHash, deviceId, nowMs);
+  }
+
+  async putDeviceConfig(deviceId: string, config: ConfigV1, nowMs: number): Promise<void> {
+    fleet.putDeviceConfig((sql) => this.stmt(sql), deviceId, config, nowMs);
+  }
+
+  async listDeviceConfigs(): Promise<DeviceConfigRow[]> {
+    return fleet.listDeviceConfigs((sql) => this.stmt(sql));
   }
 
   async listDeadLetters({ limit, offset }: ListOptions): Promise<DeadLetterRow[]> {
@@ -284,6 +334,98 @@ export class SqliteStore implements Store {
 
   async getClockOffset(deviceId: string): Promise<{ offsetMs: number | null; skewed: boolean } | undefined> {
     return reliability.getClockOffset((sql) => this.stmt(sql), deviceId);
+  }
+
+  // Security (migration 5) [issue 8]: see sqlite-security.ts.
+  async createUser(user: NewUser, nowMs: number): Promise<UserRow> {
+    return security.createUser((sql) => this.stmt(sql), user, nowMs);
+  }
+
+  async getUser(id: number): Promise<UserRow | undefined> {
+    return security.getUser((sql) => this.stmt(sql), id);
+  }
+
+  async getUserByName(username: string): Promise<UserRow | undefined> {
+    return security.getUserByName((sql) => this.stmt(sql), username);
+  }
+
+  async listUsers(): Promise<UserRow[]> {
+    return security.listUsers((sql) => this.stmt(sql));
+  }
+
+  async updateUser(id: number, update: UserUpdate, nowMs: number): Promise<UserRow | undefined> {
+    return security.updateUser((sql) => this.stmt(sql), id, update, nowMs);
+  }
+
+  async bumpTokenVersion(id: number, nowMs: number): Promise<void> {
+    security.bumpTokenVersion((sql) => this.stmt(sql), id, nowMs);
+  }
+
+  async addTeacherAssignment(userId: number, a: TeacherAssignment): Promise<void> {
+    security.addTeacherAssignment((sql) => this.stmt(sql), userId, a);
+  }
+
+  async listTeacherAssignments(userId: number): Promise<TeacherAssignment[]> {
+    return security.listTeacherAssignments((sql) => this.stmt(sql), userId);
+  }
+
+  async getOrPutSetting(key: string, value: string, nowMs: number): Promise<string> {
+    return security.getOrPutSetting((sql) => this.stmt(sql), key, value, nowMs);
+  }
+
+  async appendAudit(entry: AuditInput): Promise<void> {
+    security.appendAudit((sql) => this.stmt(sql), entry);
+  }
+
+  async listAudit(query: AuditQuery): Promise<AuditRow[]> {
+    return security.listAudit((sql) => this.stmt(sql), query);
+  }
+
+  async logResearchQuery(
+    userId: number,
+    route: string,
+    refs: readonly number[],
+    nowMs: number,
+  ): Promise<void> {
+    security.logResearchQuery((sql) => this.stmt(sql), userId, route, refs, nowMs);
+  }
+
+  async recentResearchQueries(userId: number, sinceMs: number, limit: number): Promise<number[][]> {
+    return security.recentResearchQueries((sql) => this.stmt(sql), userId, sinceMs, limit);
+  }
+
+  async listLessonsScoped(scope: LessonScope, options: ListOptions): Promise<LessonRow[]> {
+    return security.listLessonsScoped((sql) => this.stmt(sql), scope, options);
+  }
+
+  async cohortMembers(filter: CohortFilter): Promise<CohortMember[]> {
+    return security.cohortMembers((sql) => this.stmt(sql), filter);
+  }
+
+  async listSchools(): Promise<string[]> {
+    return security.listSchools((sql) => this.stmt(sql));
+  }
+
+  async getRetentionPolicy(school: string): Promise<RetentionPolicy | undefined> {
+    return security.getRetentionPolicy((sql) => this.stmt(sql), school);
+  }
+
+  async putRetentionPolicy(policy: RetentionPolicy, nowMs: number): Promise<void> {
+    security.putRetentionPolicy((sql) => this.stmt(sql), policy, nowMs);
+  }
+
+  async deleteExpired(
+    school: string,
+    windowsBeforeMs: number,
+    reportsBeforeMs: number,
+  ): Promise<DeletionCounts> {
+    return security.deleteExpired(this.db(), school, windowsBeforeMs, reportsBeforeMs);
+  }
+
+  async deleteLessonsOf(
+    target: { school: string; classId: string } | { teacher: TeacherRef },
+  ): Promise<DeletionCounts> {
+    return security.deleteLessonsOf(this.db(), target);
   }
 
   private db(): Database.Database {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { SUBJECTS, type LessonV1 } from '@classroom/protocol';
+import { IDENTIFIER_PATTERN, SUBJECTS, type LessonV1 } from '@classroom/protocol';
 import { AgentError } from '../errors.ts';
 
 export const USAGE = `usage: edge-agent analyze <file> [options]
@@ -12,6 +12,7 @@ export const USAGE = `usage: edge-agent analyze <file> [options]
   --state-dir <dir>      identity and sequence counter (default var/agent, or $EDGE_AGENT_STATE_DIR)
   --profile <id|file>    device profile (default: generic-x86-64 or generic-arm64 by CPU)
   --lesson-id <id> --class <id> --subject <code> --grade <1-12>
+  --teacher <code>       the teacher's pseudonymous staff code from the timetable (never a name)
   --start <ISO time|Unix ms>
                          lesson start (default: the file's modification time)
   --no-video             ignore the file's video stream
@@ -34,6 +35,7 @@ export interface AnalyzeArgs {
   classId: string | null;
   subject: LessonV1['subject'];
   grade: number | null;
+  teacherId: string | null;
   startMs: number | undefined;
   video: boolean;
   rttm: string | undefined;
@@ -62,6 +64,7 @@ export function parseCommand(argv: string[]): ParsedCommand {
         class: { type: 'string' },
         subject: { type: 'string' },
         grade: { type: 'string' },
+        teacher: { type: 'string' },
         start: { type: 'string' },
         'no-video': { type: 'boolean', default: false },
         rttm: { type: 'string' },
@@ -98,6 +101,7 @@ export function parseCommand(argv: string[]): ParsedCommand {
       classId: v.class ?? null,
       subject: parseSubject(v.subject),
       grade: parseGrade(v.grade),
+      teacherId: parseTeacher(v.teacher),
       startMs: parseStart(v.start),
       video: !v['no-video'],
       rttm: v.rttm,
@@ -118,6 +122,15 @@ function parseGrade(value: string | undefined): number | null {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 12) throw new AgentError('E_USAGE', '--grade must be 1-12');
   return n;
+}
+
+/** A staff code, not a name [PRIV-2]: the wire's identifier pattern, checked before any work starts. */
+function parseTeacher(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (!new RegExp(IDENTIFIER_PATTERN).test(value)) {
+    throw new AgentError('E_USAGE', '--teacher must be a staff code (letters, digits, _ . -), not a name');
+  }
+  return value;
 }
 
 function parseStart(value: string | undefined): number | undefined {

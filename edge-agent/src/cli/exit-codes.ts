@@ -34,6 +34,10 @@ const BY_CODE: Record<AgentErrorCode, number> = {
   E_BROKER_UNREACHABLE: EXIT.broker,
   E_PUBLISH: EXIT.broker,
   E_ABORTED: EXIT.aborted,
+  E_CONFIG_INVALID: EXIT.modelOrConfig,
+  E_ENROL: EXIT.broker,
+  E_CONFIG_REJECTED: EXIT.modelOrConfig,
+  E_AUDIO_DOWN: EXIT.input,
 };
 
 export function exitCodeFor(err: unknown): number {

@@ -53,6 +53,7 @@ export async function runAnalyze(
     classId: args.classId,
     subject: args.subject,
     grade: args.grade,
+    teacherId: args.teacherId,
     video: args.video,
     onProgress: (p) => progress.update(p),
     signal,

@@ -1,9 +1,9 @@
-import type { LessonV1 } from '@classroom/protocol';
+import type { LessonV2 } from '@classroom/protocol';
 import type { LessonContext } from './messages.ts';
 
 function lessonBase(ctx: LessonContext, seq: number) {
   return {
-    schema: 'lesson/1' as const,
+    schema: 'lesson/2' as const,
     deviceId: ctx.deviceId,
     epoch: ctx.epoch,
     seq,
@@ -11,13 +11,15 @@ function lessonBase(ctx: LessonContext, seq: number) {
     classId: ctx.classId,
     subject: ctx.subject,
     grade: ctx.grade,
+    // The timetable's pseudonymous staff code, never a name [PRIV-2]; null when the period has none.
+    teacherId: ctx.teacherId,
     source: ctx.source,
     windowS: ctx.windowS,
   };
 }
 
 /** Sent before the first window, so the cloud knows a lesson is open. */
-export function lessonStart(ctx: LessonContext, seq: number): LessonV1 {
+export function lessonStart(ctx: LessonContext, seq: number): LessonV2 {
   return {
     ...lessonBase(ctx, seq),
     startMs: ctx.startMs,
@@ -32,8 +34,8 @@ export function lessonStart(ctx: LessonContext, seq: number): LessonV1 {
 export function lessonEnd(
   ctx: LessonContext,
   seq: number,
-  end: { durationS: number; windowCount: number; reason: NonNullable<LessonV1['endReason']> },
-): LessonV1 {
+  end: { durationS: number; windowCount: number; reason: NonNullable<LessonV2['endReason']> },
+): LessonV2 {
   return {
     ...lessonBase(ctx, seq),
     startMs: ctx.startMs,

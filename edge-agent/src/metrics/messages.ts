@@ -12,6 +12,8 @@ export interface LessonContext {
   classId: string | null;
   subject: LessonV1['subject'];
   grade: number | null;
+  /** Pseudonymous staff code from the timetable (lesson/2), never a name [PRIV-2]. */
+  teacherId: string | null;
   source: LessonV1['source'];
   hasVideo: boolean;
 }

@@ -73,6 +73,7 @@ export async function analyzeFile(
     classId: options.classId ?? null,
     subject: options.subject ?? null,
     grade: options.grade ?? null,
+    teacherId: options.teacherId ?? null,
     source: 'file',
     hasVideo: probe.video !== null,
   };

@@ -33,6 +33,7 @@ export interface AnalyzeLiveOptions {
   classId?: string | null;
   subject?: AnalyzeFileOptions['subject'];
   grade?: number | null;
+  teacherId?: AnalyzeFileOptions['teacherId'];
   modelPath?: string;
   manifestPath?: string;
   /** Supervisor tuning (stall time, backoff, channels); see LiveCapture. */
@@ -168,6 +169,7 @@ export class LiveAnalysis {
       classId: o.classId ?? null,
       subject: o.subject ?? null,
       grade: o.grade ?? null,
+      teacherId: o.teacherId ?? null,
       source: 'live',
       hasVideo: false,
     };

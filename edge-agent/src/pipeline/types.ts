@@ -1,4 +1,4 @@
-import type { AudioRoles, LessonV1, WindowV1 } from '@classroom/protocol';
+import type { AudioRoles, LessonV1, LessonV2, WindowV1 } from '@classroom/protocol';
 import type { Logger } from 'pino';
 import type { RoleAttributionSettings } from '../audio/role-attribution.ts';
 import type { RoleSegment } from '../audio/role-types.ts';
@@ -10,7 +10,7 @@ import type { Identity } from '../transport/identity.ts';
 import type { SequenceSource } from '../transport/sequence.ts';
 
 /** A message ready for the wire, tagged with the topic kind it travels on. */
-export type AgentMessage = { kind: 'lesson'; message: LessonV1 } | { kind: 'metrics'; message: WindowV1 };
+export type AgentMessage = { kind: 'lesson'; message: LessonV2 } | { kind: 'metrics'; message: WindowV1 };
 
 /** Receives messages in order; the pipeline waits for it (a publish resolves on PUBACK). */
 export type MessageSink = (out: AgentMessage) => void | Promise<void>;
@@ -35,6 +35,8 @@ export interface AnalyzeFileOptions {
   classId?: string | null;
   subject?: LessonV1['subject'];
   grade?: number | null;
+  /** The teacher's pseudonymous staff code from the timetable (`--teacher`), never a name [PRIV-2]. */
+  teacherId?: string | null;
   /** Lesson start, Unix ms; default the file's modification time. */
   startMs?: number;
   /** Decode video frames when the file has a video stream; default the profile's video.enabled. */

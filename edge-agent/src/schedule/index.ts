@@ -3,3 +3,4 @@ export { lessonAt, nextLesson, effectiveWeekday, type ScheduledLesson } from './
 export { RecordingScheduler, type RecordingHandlers, type RecordingMode } from './scheduler.ts';
 export { loadTimetable, parseTimetable } from './load-timetable.ts';
 export { localParts, zonedInstant } from './zoned-time.ts';
+export { periodFacts, type PeriodFacts } from './period-facts.ts';

@@ -23,6 +23,12 @@ export const Period = Type.Object(
     classId: Type.Optional(Id),
     subject: Type.Optional(Subject),
     grade: Type.Optional(Type.Integer({ minimum: 1, maximum: 12 })),
+    /**
+     * The school's pseudonymous staff code for the period's teacher (e.g. "T0412"), sent as
+     * lesson/2's teacherId so teachers can follow their own lessons [PRIV-7]. Never a name [PRIV-2]:
+     * the identifier pattern admits no spaces or non-ASCII characters.
+     */
+    teacherId: Type.Optional(Id),
   },
   { additionalProperties: false },
 );

@@ -1,11 +1,15 @@
 import type { IClientOptions } from 'mqtt';
 import type { Logger } from 'pino';
 import {
+  ProtocolError,
   SCHEMAS,
+  decodeMessage,
   encodeMessage,
   topicFor,
+  type ConfigV1,
+  type StatusV1,
   type DeviceAddress,
-  type LessonV1,
+  type LessonMessage,
   type WindowV1,
 } from '@classroom/protocol';
 import { AgentError } from '../errors.ts';
@@ -19,7 +23,8 @@ import { resolveStateDir } from './state-dir.ts';
 /** Which payload travels on which topic kind; a wrong pairing does not compile. */
 export interface PublishKinds {
   metrics: WindowV1;
-  lesson: LessonV1;
+  /** lesson/2 from the pipeline; lesson/1 still encodes (an outbox written by an older build). */
+  lesson: LessonMessage;
 }
 export type PublishKind = keyof PublishKinds;
 
@@ -47,6 +52,16 @@ export interface DurablePublisher extends Publisher {
   publishNext(build: (seq: number) => PublishKinds[PublishKind]): Promise<number>;
   backlog(): Backlog;
   readonly connected: boolean;
+  /**
+   * Publishes a status/1 heartbeat retained (QoS 1) on the live connection, not through the
+   * outbox: a heartbeat held back through an outage would report a past state as the present.
+   * Offline, nothing is sent and no seq is used; resolves whether the broker acknowledged it.
+   * The seq comes from the outbox's durable counter, so (deviceId, epoch, seq) stays unique
+   * across all kinds: the cloud deduplicates on that key and never requires seqs without gaps.
+   */
+  publishStatus(build: (seq: number) => StatusV1): Promise<boolean>;
+  /** Drops the connection without DISCONNECT (the broker publishes the will) and closes the outbox. */
+  abort(): void;
 }
 
 export interface PublisherOptions {
@@ -73,6 +88,17 @@ export interface PublisherOptions {
   maxInFlight?: number;
   backoff?: BackoffOptions;
   logger?: Logger;
+  /**
+   * The status/1 (online: false) the broker publishes, retained, when the connection drops without
+   * a DISCONNECT. Built at each connect with a seq from the outbox's counter.
+   */
+  will?: (seq: number) => StatusV1;
+  /** Subscribes to this device's own config topic; each valid config/1 is passed here. */
+  onConfig?: (config: ConfigV1) => void;
+  /** A config message that failed validation: its stable code, for the status's error list. */
+  onConfigRejected?: (code: string) => void;
+  /** Called after each (re)connection. */
+  onConnect?: () => void;
 }
 
 /**
@@ -107,11 +133,34 @@ export async function createPublisher(options: PublisherOptions): Promise<Durabl
     logger: options.logger ?? silentLogger,
     ...(options.quotaBytes !== undefined ? { quotaBytes: options.quotaBytes } : {}),
   });
+  const statusTopic = topicFor(address, 'status');
+  const configTopic = topicFor(address, 'config');
+  const buildWill = options.will;
+  const onConfig = options.onConfig;
   const sender = new Sender(outbox, {
     brokerUrl: options.brokerUrl,
     clientOptions,
     topics,
     logger: log,
+    ...(options.onConnect ? { onConnect: options.onConnect } : {}),
+    ...(buildWill
+      ? { will: () => ({ topic: statusTopic, payload: encodeMessage(buildWill(outbox.allocateSeq())) }) }
+      : {}),
+    ...(onConfig
+      ? {
+          subscriptions: [configTopic],
+          onMessage: (topic: string, payload: Buffer) => {
+            try {
+              const { message } = decodeMessage(topic, payload);
+              if (message.schema === 'config/1') onConfig(message);
+            } catch (err) {
+              const code = err instanceof ProtocolError ? err.code : 'E_CONFIG_REJECTED';
+              log.warn({ code }, 'config message rejected');
+              options.onConfigRejected?.(code);
+            }
+          },
+        }
+      : {}),
     stallTimeoutMs: options.publishTimeoutMs ?? 30_000,
     ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),
@@ -130,7 +179,7 @@ export async function createPublisher(options: PublisherOptions): Promise<Durabl
     }
   }
 
-  const toEntry = (kind: PublishKind, message: WindowV1 | LessonV1): EnqueueInput => {
+  const toEntry = (kind: PublishKind, message: WindowV1 | LessonMessage): EnqueueInput => {
     if (SCHEMAS[message.schema].kind !== kind) {
       throw new AgentError('E_USAGE', `${message.schema} does not travel on "${kind}"`);
     }
@@ -193,6 +242,20 @@ export async function createPublisher(options: PublisherOptions): Promise<Durabl
       log.debug({ seq }, 'enqueued');
       sender.wake();
       return seq;
+    },
+    async publishStatus(build) {
+      if (!sender.connected) return false;
+      const message = build(outbox.allocateSeq());
+      if (message.deviceId !== address.device)
+        throw new AgentError(
+          'E_USAGE',
+          `deviceId ${message.deviceId} differs from the topic's ${address.device}`,
+        );
+      return sender.publishLive(statusTopic, encodeMessage(message), true);
+    },
+    abort() {
+      sender.abort();
+      outbox.close();
     },
     flush,
     async close() {

@@ -13,6 +13,16 @@ export interface SenderOptions {
   stallTimeoutMs?: number;
   backoff?: BackoffOptions;
   logger: Logger;
+  /**
+   * The last will, built afresh for each connection (it carries a seq, and the broker publishes it
+   * if the connection drops without a DISCONNECT); retained, QoS 1.
+   */
+  will?: () => { topic: string; payload: string };
+  /** Subscribed (QoS 1) on every connection; messages go to onMessage. */
+  subscriptions?: string[];
+  onMessage?: (topic: string, payload: Buffer) => void;
+  /** Called after each CONNACK (the agent sends a heartbeat at once rather than at the next tick). */
+  onConnect?: () => void;
 }
 
 /**
@@ -81,6 +91,33 @@ export class Sender {
     this.#armStall();
   }
 
+  /**
+   * Publishes one message on the live connection only, outside the outbox: for the status
+   * heartbeat, whose stale copies have no value. Resolves true on PUBACK, false when offline or
+   * when the connection fails first (nothing is queued for later).
+   */
+  publishLive(topic: string, payload: string, retain: boolean): Promise<boolean> {
+    const client = this.#client;
+    if (!this.#connected || this.#stopped || !client) return Promise.resolve(false);
+    return new Promise((resolve) =>
+      client.publish(topic, payload, { qos: 1, retain }, (err) => resolve(!err)),
+    );
+  }
+
+  /**
+   * Drops the TCP connection without a DISCONNECT and stops, as a crash or power cut would: the
+   * broker then publishes the last will. For tests and the watchdog's last resort.
+   */
+  abort(): void {
+    this.#stopped = true;
+    clearTimeout(this.#reconnectTimer);
+    clearTimeout(this.#stallTimer);
+    this.#connected = false;
+    this.#generation += 1;
+    this.#client?.stream?.destroy();
+    this.#client = undefined;
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#reconnectTimer);
@@ -96,10 +133,14 @@ export class Sender {
   #connect(): void {
     if (this.#stopped) return;
     const generation = ++this.#generation;
+    const will = this.#o.will?.();
     const client = connect(this.#o.brokerUrl, {
       ...this.#o.clientOptions,
       reconnectPeriod: 0, // reconnects are ours, with backoff and jitter
       queueQoSZero: false,
+      ...(will
+        ? { will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: true } }
+        : {}),
     });
     this.#client = client;
     const log = this.#o.logger;
@@ -111,7 +152,17 @@ export class Sender {
         { sessionPresent: connack.sessionPresent, backlog: this.#outbox.backlog().messages },
         'connected',
       );
+      const subs = this.#o.subscriptions ?? [];
+      if (subs.length)
+        client.subscribe(subs, { qos: 1 }, (err, granted) => {
+          const refused = granted?.filter((g) => g.qos === 128).map((g) => g.topic) ?? [];
+          if (err || refused.length) log.warn({ err: err?.message, refused }, 'subscription refused');
+        });
       this.wake();
+      this.#o.onConnect?.();
+    });
+    client.on('message', (topic, payload) => {
+      if (generation === this.#generation) this.#o.onMessage?.(topic, payload);
     });
     client.on('error', (err) => log.warn({ err: err.message }, 'mqtt error'));
     client.once('close', () => {

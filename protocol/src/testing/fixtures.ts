@@ -1,4 +1,4 @@
-import type { LessonV1, WindowV1 } from '../index.ts';
+import type { LessonV1, LessonV2, WindowV1 } from '../index.ts';
 
 /** Valid message builders for tests on both sides of the wire. */
 export const FIXTURE_DEVICE = { school: 'sch-001', room: 'r101', device: 'dev-a' } as const;
@@ -26,6 +26,7 @@ export function windowFixture(overrides: Partial<WindowV1> = {}): WindowV1 {
   };
 }
 
+/** A lesson/1 message: the previous version, which the cloud still accepts. */
 export function lessonFixture(event: 'start' | 'end', overrides: Partial<LessonV1> = {}): LessonV1 {
   const startMs = FIXTURE_EPOCH + 3_600_000;
   return {
@@ -46,4 +47,10 @@ export function lessonFixture(event: 'start' | 'end', overrides: Partial<LessonV
     endReason: event === 'end' ? 'complete' : null,
     ...overrides,
   };
+}
+
+/** A lesson/2 message (the version the agent sends): lesson/1 plus the teacher's staff code. */
+export function lessonV2Fixture(event: 'start' | 'end', overrides: Partial<LessonV2> = {}): LessonV2 {
+  const { schema: _schema, ...v1 } = lessonFixture(event);
+  return { ...v1, schema: 'lesson/2', teacherId: 'T0412', ...overrides };
 }

@@ -1,139 +1,589 @@
-/* global document, fetch, window */
-import { applyLanguage, currentLang, formatTime, subjectName, withLang } from './i18n.js';
+/* global document, window, console */
+/**
+ * The lesson report (lesson-report/2): diagnostics, findings linked into the charts, phases band,
+ * talk by role, S-T curve and Rt–Ch mode regions, questions and wait time, hands and heads-up
+ * (or an "unavailable: reason" note, never zeros), comparison with an earlier lesson, and the
+ * window-level speech/silence timeline. Times in the school's zone.
+ */
+import { subjectName } from './i18n.js';
 import { drawLegend, drawTimeline } from './timeline.js';
+import {
+  api,
+  chart,
+  clock,
+  compareTable,
+  COLOURS,
+  el,
+  fixed,
+  formatDateTime,
+  formatMetric,
+  pct,
+  setupPage,
+  showError,
+} from './common.js';
 
-const lang = currentLang();
-const t = applyLanguage(lang);
-document.getElementById('back').href = withLang('/', lang);
+const { lang, t } = await setupPage('/');
+const MODE_KEY = {
+  lecture: 'modeLecture',
+  dialogue: 'modeDialogue',
+  practice: 'modePractice',
+  mixed: 'modeMixed',
+};
+const isUnavailable = (part) => !part || typeof part.unavailable === 'string';
 
-function figure(list, label, value) {
-  const div = document.createElement('div');
-  const dt = document.createElement('dt');
-  const dd = document.createElement('dd');
-  dt.textContent = label;
-  dd.textContent = value;
-  div.append(dt, dd);
-  list.append(div);
+/** Time-axis charts, so a finding's evidence can be marked on all of them at once. */
+const timeCharts = [];
+let lessonStartMs = 0;
+const minutes = (ms) => Math.round(((ms - lessonStartMs) / 60_000) * 1000) / 1000;
+
+function figure(list, label, value, id) {
+  list.append(el('div', {}, el('dt', { text: label }), el('dd', { text: value, 'data-figure': id })));
 }
 
 function duration(s) {
   return s >= 120 ? t('minutes', { n: (s / 60).toFixed(1) }) : t('seconds', { n: s.toFixed(1) });
 }
 
-function render(report) {
-  const { lesson, totals, windows } = report;
+/** "Unavailable: reason" in place of a chart whose data the lesson does not have. */
+function unavailableNote(part) {
+  let reason = t(`reason_${String(part.unavailable).replace(/-/g, '_')}`);
+  if (part.deviceReason)
+    reason += t('deviceSays', { reason: t(`device_${part.deviceReason.replace(/-/g, '_')}`) });
+  return el('p', {
+    className: 'unavailable-note',
+    text: t('unavailableReason', { reason }),
+    'data-unavailable': part.unavailable,
+  });
+}
+
+function timeAxis() {
+  return {
+    type: 'value',
+    name: t('axisMinutes'),
+    nameLocation: 'middle',
+    nameGap: 26,
+    min: 0,
+    axisLabel: { formatter: (v) => String(Math.round(v * 10) / 10) },
+  };
+}
+
+function baseGrid() {
+  return { left: 56, right: 24, top: 40, bottom: 48 };
+}
+
+function renderHeader(report) {
+  const { lesson } = report;
   const subject = subjectName(lang, lesson.subject);
   document.getElementById('title').textContent = `${t('reportTitle')}: ${subject}`;
   document.title = `${t('reportTitle')} · ${subject} · ${t('appName')}`;
   const grade = lesson.grade === null ? t('unknown') : t('gradeN', { n: lesson.grade });
   const status = lesson.status === 'complete' ? t('statusComplete') : t('statusOpen');
   document.getElementById('meta').textContent = [
-    formatTime(lang, lesson.startMs),
+    formatDateTime(lang, lesson.startMs),
     grade,
     `${t('colSchool')} ${lesson.school}`,
     `${t('colRoom')} ${lesson.room}`,
     `${t('colDevice')} ${lesson.deviceId}`,
     status,
   ].join(' · ');
+}
 
-  const totalsList = document.getElementById('totals');
-  figure(totalsList, t('duration'), duration(totals.durationS));
-  figure(totalsList, t('coverage'), duration(totals.coverageS));
-  figure(totalsList, t('speech'), duration(totals.speechS));
-  figure(totalsList, t('silence'), duration(totals.silenceS));
-  figure(
-    totalsList,
-    t('speechRatio'),
-    totals.speechRatio === null ? t('unknown') : `${(totals.speechRatio * 100).toFixed(1)} %`,
+function renderTotals(report) {
+  const { totals, windows } = report;
+  const list = document.getElementById('totals');
+  figure(list, t('duration'), duration(totals.durationS));
+  figure(list, t('coverage'), duration(totals.coverageS));
+  figure(list, t('speech'), duration(totals.speechS));
+  figure(list, t('silence'), duration(totals.silenceS));
+  figure(list, t('speechRatio'), totals.speechRatio === null ? t('unknown') : pct(totals.speechRatio));
+  const wl = document.getElementById('windows');
+  figure(wl, t('expected'), windows.expected === null ? t('unknown') : String(windows.expected));
+  figure(wl, t('received'), String(windows.received), 'windowsReceived');
+  figure(wl, t('missing'), windows.missing.length === 0 ? t('missingNone') : windows.missing.join(', '));
+}
+
+function renderDiagnostics(analysis) {
+  const list = document.getElementById('diagnostics');
+  const st = analysis.st;
+  if (isUnavailable(st))
+    figure(
+      list,
+      t('stMode'),
+      t('unavailableReason', { reason: t(`reason_${st.unavailable.replace(/-/g, '_')}`) }),
+    );
+  else {
+    figure(list, t('stMode'), t(MODE_KEY[st.mode]), 'stMode');
+    figure(list, 'Rt', fixed(st.rt, 2), 'stRt');
+    figure(list, 'Ch', fixed(st.ch, 2), 'stCh');
+  }
+  const m = analysis.metrics;
+  const metric = (id) => (m[id] ? formatMetric(id, m[id].value) : t('unavailable'));
+  figure(list, t('teacherTalkShare'), metric('teacherShareOfTalk'), 'teacherShareOfTalk');
+  figure(list, t('questionsPer10'), metric('teacherQuestionsPer10Min'), 'teacherQuestionsPer10Min');
+  figure(list, t('wait3s'), metric('waitAtLeast3sShare'), 'waitAtLeast3sShare');
+  figure(list, t('windowCount'), String(analysis.windows), 'windowCount');
+}
+
+/** Marks one time range on every time chart and brings the talk timeline into view. */
+function showEvidence(range) {
+  const area = [
+    [
+      { xAxis: minutes(range.startMs) },
+      { xAxis: Math.max(minutes(range.endMs), minutes(range.startMs) + 0.05) },
+    ],
+  ];
+  for (const c of timeCharts)
+    c.setOption({
+      series: [
+        {
+          id: 'highlight',
+          type: 'line',
+          data: [],
+          markArea: {
+            silent: true,
+            itemStyle: { color: COLOURS.highlight, borderColor: '#8a6d00', borderWidth: 1 },
+            data: area,
+          },
+        },
+      ],
+    });
+  const from = clock(range.startMs - lessonStartMs);
+  const to = clock(range.endMs - lessonStartMs);
+  document.getElementById('evidence-status').textContent = t('evidenceShown', { from, to });
+  document.body.dataset.evidence = `${range.startMs}-${range.endMs}`;
+  const target = document.getElementById('talk-chart');
+  target.scrollIntoView({ behavior: 'smooth', block: 'center' });
+  target.focus({ preventScroll: true });
+}
+
+function renderFindings(analysis) {
+  const ul = document.getElementById('findings');
+  for (const f of analysis.findings) {
+    const li = el(
+      'li',
+      { className: `finding ${f.severity}` },
+      el('p', { text: lang === 'en' ? f.text.en : f.text['zh-CN'] }),
+    );
+    const links = el('p', { className: 'evidence no-print' });
+    for (const range of f.evidence.slice(0, 6)) {
+      const from = clock(range.startMs - lessonStartMs);
+      const to = clock(range.endMs - lessonStartMs);
+      const b = el('button', {
+        type: 'button',
+        className: 'link-button',
+        text: `${from}–${to}`,
+        'aria-label': t('evidenceLink', { from, to }),
+      });
+      b.addEventListener('click', () => showEvidence(range));
+      links.append(b, ' ');
+    }
+    li.append(links);
+    ul.append(li);
+  }
+  if (analysis.findings.length === 0) ul.append(el('li', { text: t('findingsNone') }));
+}
+
+function renderPhases(analysis) {
+  const box = document.getElementById('phases');
+  const p = analysis.phases;
+  if (isUnavailable(p)) {
+    box.append(unavailableNote(p));
+    return;
+  }
+  const band = el('div', { className: 'phase-band', 'aria-hidden': 'true' });
+  const list = el('ol', { className: 'phase-list' });
+  for (const ph of p.phases) {
+    const name = t(`phase_${ph.label}`);
+    const seg = el('div', { className: `phase ${ph.label}`, title: name }, el('span', { text: name }));
+    seg.style.flexGrow = String(Math.max(1, ph.windows));
+    band.append(seg);
+    const from = clock(ph.startMs - lessonStartMs);
+    const to = clock(ph.endMs - lessonStartMs);
+    const b = el('button', {
+      type: 'button',
+      className: 'link-button',
+      text: `${from}–${to}`,
+      'aria-label': t('evidenceLink', { from, to }),
+    });
+    b.addEventListener('click', () => showEvidence(ph));
+    list.append(el('li', {}, el('span', { className: `swatch phase ${ph.label}` }), `${name} `, b));
+  }
+  box.append(band, list);
+}
+
+function renderTalk(report, windows) {
+  const windowS = report.lesson.windowS ?? 10;
+  document.getElementById('talk-desc').textContent = t('talkDesc', { s: windowS });
+  const rows = { teacher: [], student: [], overlap: [], unattributed: [], silence: [] };
+  for (const w of windows) {
+    const a = w.message?.audio;
+    if (!a) continue;
+    const x = minutes(w.startMs) + windowS / 120;
+    if (a.roles) {
+      rows.teacher.push([x, a.roles.teacherS]);
+      rows.student.push([x, a.roles.studentS]);
+      rows.overlap.push([x, a.roles.overlapS]);
+    } else rows.unattributed.push([x, a.speechS]);
+    rows.silence.push([x, a.silenceS]);
+  }
+  const series = [
+    ['teacher', 'roleTeacher'],
+    ['student', 'roleStudent'],
+    ['overlap', 'roleOverlap'],
+    ['unattributed', 'roleUnattributed'],
+    ['silence', 'roleSilence'],
+  ]
+    .filter(([k]) => rows[k].length > 0)
+    .map(([k, key]) => ({
+      name: t(key),
+      type: 'bar',
+      stack: 'talk',
+      barCategoryGap: '10%',
+      barWidth: '90%',
+      itemStyle: { color: COLOURS[k] },
+      data: rows[k],
+    }));
+  const last = windows.length ? minutes(windows[windows.length - 1].endMs) : 1;
+  timeCharts.push(
+    chart(document.getElementById('talk-chart'), {
+      legend: { top: 0 },
+      tooltip: { trigger: 'axis' },
+      grid: baseGrid(),
+      xAxis: { ...timeAxis(), max: last },
+      yAxis: { type: 'value', name: t('axisSeconds'), max: windowS },
+      series,
+    }),
   );
+}
 
-  const windowList = document.getElementById('windows');
-  figure(windowList, t('expected'), windows.expected === null ? t('unknown') : String(windows.expected));
-  figure(windowList, t('received'), String(windows.received));
-  figure(
-    windowList,
-    t('missing'),
-    windows.missing.length === 0 ? t('missingNone') : windows.missing.join(', '),
+function renderSt(analysis) {
+  const st = analysis.st;
+  const pair = document.querySelector('.chart-pair');
+  if (isUnavailable(st)) {
+    pair.replaceWith(unavailableNote(st));
+    return;
+  }
+  document.getElementById('st-desc').textContent = t('stDesc', { s: st.intervalS });
+  const max = Math.max(1, st.n);
+  chart(document.getElementById('st-chart'), {
+    grid: baseGrid(),
+    tooltip: { trigger: 'item' },
+    xAxis: { type: 'value', name: 'S', min: 0, max, nameLocation: 'middle', nameGap: 26 },
+    yAxis: { type: 'value', name: 'T', min: 0, max },
+    series: [
+      {
+        name: 'S-T',
+        type: 'line',
+        step: false,
+        symbol: 'none',
+        lineStyle: { color: COLOURS.teacher, width: 2 },
+        data: st.curve.map((p) => [p.s, p.t]),
+      },
+      {
+        name: 'diagonal',
+        type: 'line',
+        symbol: 'none',
+        silent: true,
+        lineStyle: { color: COLOURS.silence, type: 'dashed' },
+        data: [
+          [0, 0],
+          [max, max],
+        ],
+      },
+    ],
+  });
+  const region = (name, x0, y0, x1, y1, color) => [
+    { name, xAxis: x0, yAxis: y0, itemStyle: { color }, label: { color: '#1b1f24' } },
+    { xAxis: x1, yAxis: y1 },
+  ];
+  chart(document.getElementById('rtch-chart'), {
+    grid: { left: 48, right: 16, top: 24, bottom: 48 },
+    tooltip: { trigger: 'item' },
+    xAxis: { type: 'value', name: 'Rt', min: 0, max: 1, nameLocation: 'middle', nameGap: 26 },
+    yAxis: { type: 'value', name: 'Ch', min: 0, max: 1 },
+    series: [
+      {
+        name: t('stMode'),
+        type: 'scatter',
+        symbolSize: 14,
+        itemStyle: { color: COLOURS.teacher },
+        data: [
+          { value: [st.rt, st.ch], name: `${t(MODE_KEY[st.mode])} (Rt ${fixed(st.rt)}, Ch ${fixed(st.ch)})` },
+        ],
+        markArea: {
+          silent: true,
+          label: { position: 'inside' },
+          data: [
+            region(t('modePractice'), 0, 0, 0.3, 1, 'rgba(29, 107, 58, 0.14)'),
+            region(t('modeLecture'), 0.7, 0, 1, 1, 'rgba(29, 78, 137, 0.14)'),
+            region(t('modeDialogue'), 0.3, 0.4, 0.7, 1, 'rgba(179, 89, 0, 0.14)'),
+            region(t('modeMixed'), 0.3, 0, 0.7, 0.4, 'rgba(107, 63, 160, 0.12)'),
+          ],
+        },
+      },
+    ],
+  });
+}
+
+function renderQuestions(report, analysis, windows) {
+  const box = document.getElementById('questions-body');
+  const q = analysis.questions;
+  if (isUnavailable(q)) {
+    box.append(unavailableNote(q));
+    return;
+  }
+  const figures = el('dl', { className: 'figures' });
+  figure(figures, t('teacherQuestions'), String(q.teacherQuestions), 'teacherQuestions');
+  figure(figures, t('studentQuestions'), String(q.studentQuestions), 'studentQuestions');
+  figure(figures, t('wait3s'), pct(q.waitAtLeast3sShare), 'questionsWait3s');
+  const perWindow = el('div', {
+    id: 'questions-chart',
+    className: 'echart short',
+    tabindex: '0',
+    role: 'img',
+    'aria-label': t('questionsPerWindow'),
+  });
+  const wait = el('div', {
+    id: 'wait-chart',
+    className: 'echart short',
+    tabindex: '0',
+    role: 'img',
+    'aria-label': t('waitTimeTitle'),
+  });
+  box.append(
+    figures,
+    el('h3', { text: t('questionsPerWindow') }),
+    perWindow,
+    el('h3', { text: t('waitTimeTitle') }),
+    wait,
   );
+  const windowS = report.lesson.windowS ?? 10;
+  const teacherQ = [];
+  const studentQ = [];
+  for (const w of windows) {
+    const s = w.message?.speech;
+    if (!s) continue;
+    const x = minutes(w.startMs) + windowS / 120;
+    teacherQ.push([x, s.teacherQuestions]);
+    studentQ.push([x, s.studentQuestions]);
+  }
+  const last = windows.length ? minutes(windows[windows.length - 1].endMs) : 1;
+  timeCharts.push(
+    chart(perWindow, {
+      legend: { top: 0 },
+      tooltip: { trigger: 'axis' },
+      grid: baseGrid(),
+      xAxis: { ...timeAxis(), max: last },
+      yAxis: { type: 'value', name: t('questionCount'), minInterval: 1 },
+      series: [
+        {
+          name: t('teacherQuestions'),
+          type: 'bar',
+          stack: 'q',
+          barWidth: '90%',
+          itemStyle: { color: COLOURS.teacher },
+          data: teacherQ,
+        },
+        {
+          name: t('studentQuestions'),
+          type: 'bar',
+          stack: 'q',
+          itemStyle: { color: COLOURS.student },
+          data: studentQ,
+        },
+      ],
+    }),
+  );
+  const edges = q.waitTime1.edgesS;
+  const labels = q.waitTime1.counts.map((_, i) =>
+    i === 0
+      ? `< ${edges[0]} s`
+      : i === edges.length
+        ? `≥ ${edges[edges.length - 1]} s`
+        : `${edges[i - 1]}–${edges[i]} s`,
+  );
+  chart(wait, {
+    tooltip: { trigger: 'axis' },
+    grid: baseGrid(),
+    xAxis: { type: 'category', data: labels },
+    yAxis: { type: 'value', name: t('questionCount'), minInterval: 1 },
+    series: [
+      {
+        name: t('waitTimeTitle'),
+        type: 'bar',
+        itemStyle: { color: COLOURS.accent },
+        data: q.waitTime1.counts,
+      },
+    ],
+  });
+}
 
-  renderDiagnostics(report.analysis);
+function renderVision(report, analysis, windows) {
+  const box = document.getElementById('vision-body');
+  const e = analysis.engagement;
+  const p = analysis.participation;
+  if (isUnavailable(e) && isUnavailable(p)) {
+    box.append(unavailableNote(isUnavailable(e) ? e : p));
+    return;
+  }
+  const windowS = report.lesson.windowS ?? 10;
+  const hands = [];
+  for (const w of windows) {
+    const v = w.message?.vision;
+    if (v && typeof v.handsRaisedPeak === 'number')
+      hands.push([minutes(w.startMs) + windowS / 120, v.handsRaisedPeak]);
+  }
+  const series = [];
+  if (hands.length)
+    series.push({
+      name: t('handsRaised'),
+      type: 'bar',
+      barWidth: '90%',
+      itemStyle: { color: COLOURS.hands },
+      data: hands,
+    });
+  if (!isUnavailable(e))
+    series.push({
+      name: t('headsUp'),
+      type: 'line',
+      yAxisIndex: 1,
+      symbol: 'none',
+      lineStyle: { color: COLOURS.headsUp, width: 2 },
+      itemStyle: { color: COLOURS.headsUp },
+      data: e.headsUpCurve
+        .filter((c) => c.ratio !== null)
+        .map((c) => [minutes((c.startMs + c.endMs) / 2), c.ratio]),
+      markArea: {
+        silent: true,
+        itemStyle: { color: 'rgba(138, 28, 28, 0.12)' },
+        data: e.dips.map((d) => [
+          { name: t('headsUpDip'), xAxis: minutes(d.startMs) },
+          { xAxis: minutes(d.endMs) },
+        ]),
+      },
+    });
+  const notes = [];
+  if (isUnavailable(e)) notes.push(unavailableNote(e));
+  if (isUnavailable(p)) notes.push(unavailableNote(p));
+  const div = el('div', {
+    id: 'vision-chart',
+    className: 'echart',
+    tabindex: '0',
+    role: 'img',
+    'aria-label': t('visionTitle'),
+  });
+  box.append(...notes, div);
+  const last = windows.length ? minutes(windows[windows.length - 1].endMs) : 1;
+  timeCharts.push(
+    chart(div, {
+      legend: { top: 0 },
+      tooltip: { trigger: 'axis' },
+      grid: { ...baseGrid(), right: 56 },
+      xAxis: { ...timeAxis(), max: last },
+      yAxis: [
+        { type: 'value', name: t('handsRaised'), minInterval: 1 },
+        {
+          type: 'value',
+          name: t('headsUp'),
+          min: 0,
+          max: 1,
+          axisLabel: { formatter: (v) => `${Math.round(v * 100)}%` },
+        },
+      ],
+      series,
+    }),
+  );
+}
 
-  const windowS = lesson.windowS ?? 10;
+async function renderCompare(report) {
+  const { lesson } = report;
+  const select = document.getElementById('compare-select');
+  const result = document.getElementById('compare-result');
+  let earlier;
+  try {
+    const { lessons } = await api('/api/lessons?limit=500');
+    earlier = lessons
+      .filter((l) => l.id !== lesson.id && (l.startMs ?? 0) < (lesson.startMs ?? 0))
+      .filter((l) => (lesson.classId ? l.classId === lesson.classId : true) && l.subject === lesson.subject)
+      .sort((a, b) => (b.startMs ?? 0) - (a.startMs ?? 0));
+  } catch {
+    earlier = [];
+  }
+  if (earlier.length === 0) {
+    document.getElementById('compare-form').hidden = true;
+    result.append(el('p', { className: 'meta', text: t('compareNone') }));
+    return;
+  }
+  for (const l of earlier)
+    select.append(el('option', { value: l.id, text: formatDateTime(lang, l.startMs) }));
+  const run = async () => {
+    result.replaceChildren();
+    try {
+      const body = await api(`/api/compare?lessons=${select.value},${lesson.id}`);
+      result.append(compareTable(t, body, [formatDateTime(lang, body.lessons[0].startMs), t('thisLesson')]));
+    } catch (err) {
+      result.append(el('p', { text: t('loadError') }));
+      console.error(err);
+    }
+  };
+  document.getElementById('compare-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    void run();
+  });
+  await run();
+}
+
+function renderWindowTimeline(report) {
+  const windowS = report.lesson.windowS ?? 10;
   document.getElementById('timeline-desc').textContent = t('timelineDesc', { s: windowS });
   drawLegend(document.getElementById('legend'), t);
   document.getElementById('timeline').append(drawTimeline(report, t));
-
   const body = document.querySelector('#window-table tbody');
   for (const w of report.timeline) {
-    const tr = document.createElement('tr');
-    const time = new Intl.DateTimeFormat(lang, { timeStyle: 'medium' }).format(new Date(w.startMs));
+    const tr = el('tr');
     for (const text of [
       String(w.index),
-      time,
+      formatDateTime(lang, w.startMs, { timeStyle: 'medium' }),
       w.speechS ?? t('unknown'),
       w.silenceS ?? t('unknown'),
       w.levelDbfs ?? t('unknown'),
-    ]) {
-      const td = document.createElement('td');
-      td.textContent = String(text);
-      tr.append(td);
-    }
+    ])
+      tr.append(el('td', { text }));
     body.append(tr);
   }
 }
 
-const percent = (x) => `${(x * 100).toFixed(0)} %`;
-
-/** lesson-report/2's analysis, minimally: S-T mode, three headline metrics, the findings. */
-function renderDiagnostics(analysis) {
-  if (!analysis) return;
-  const list = document.getElementById('diagnostics');
-  const metric = (id, show) => {
-    const m = analysis.metrics[id];
-    return m ? show(m.value) : t('unavailable');
-  };
-  const st = analysis.st;
-  const modeKey = st.mode ? `mode${st.mode[0].toUpperCase()}${st.mode.slice(1)}` : null;
-  figure(
-    list,
-    t('stMode'),
-    modeKey ? `${t(modeKey)} (Rt ${st.rt.toFixed(2)}, Ch ${st.ch.toFixed(2)})` : t('unavailable'),
-  );
-  figure(list, t('teacherTalkShare'), metric('teacherShareOfTalk', percent));
-  figure(
-    list,
-    t('questionsPer10'),
-    metric('teacherQuestionsPer10Min', (v) => v.toFixed(1)),
-  );
-  figure(list, t('wait3s'), metric('waitAtLeast3sShare', percent));
-  const ul = document.getElementById('findings');
-  for (const f of analysis.findings) {
-    const li = document.createElement('li');
-    li.textContent = lang === 'en' ? f.text.en : f.text['zh-CN'];
-    ul.append(li);
-  }
-  if (analysis.findings.length === 0) {
-    const li = document.createElement('li');
-    li.textContent = t('findingsNone');
-    ul.append(li);
-  }
-}
-
 async function load() {
-  const state = document.getElementById('state');
   const id = window.location.pathname.split('/').pop();
+  document.getElementById('back').href = '/';
+  document.getElementById('print').addEventListener('click', () => window.print());
   try {
-    const res = await fetch(`/api/lessons/${encodeURIComponent(id)}/report`);
-    if (res.status === 404) {
-      state.textContent = t('notFound');
-      return;
-    }
-    if (!res.ok) throw new Error(String(res.status));
-    render(await res.json());
-    state.hidden = true;
+    const report = await api(`/api/lessons/${encodeURIComponent(id)}/report`);
+    const { windows } = await api(`/api/lessons/${encodeURIComponent(id)}/windows`).catch(() => ({
+      windows: [],
+    }));
+    lessonStartMs = report.lesson.startMs ?? report.analysis?.lessonStartMs ?? windows[0]?.startMs ?? 0;
+    document.getElementById('state').hidden = true;
     document.getElementById('report').hidden = false;
-  } catch {
-    state.textContent = t('loadError');
+    renderHeader(report);
+    renderTotals(report);
+    const a = report.analysis;
+    if (a) {
+      renderDiagnostics(a);
+      renderFindings(a);
+      renderPhases(a);
+      renderTalk(report, windows);
+      renderSt(a);
+      renderQuestions(report, a, windows);
+      renderVision(report, a, windows);
+    }
+    renderWindowTimeline(report);
+    await renderCompare(report);
+    document.body.dataset.ready = 'true';
+  } catch (err) {
+    document.getElementById('report').hidden = true;
+    showError(t, err, 'notFound');
+    document.body.dataset.ready = 'error';
   }
 }
 

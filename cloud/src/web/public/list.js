@@ -1,47 +1,42 @@
-/* global document, fetch, Node */
-import { applyLanguage, currentLang, formatTime, subjectName, withLang } from './i18n.js';
+/* global document */
+/** The teacher's lessons (the API returns only what this user may see [PRIV-9]), newest first. */
+import { subjectName } from './i18n.js';
+import { api, el, formatDateTime, setupPage, showError, showState } from './common.js';
 
-const lang = currentLang();
-const t = applyLanguage(lang);
-document.title = `${t('lessonsTitle')} · ${t('appName')}`;
-
-function cell(row, text) {
-  const td = document.createElement('td');
-  if (text instanceof Node) td.append(text);
-  else td.textContent = text;
-  row.append(td);
-}
+const { lang, t } = await setupPage('/');
+document.title = `${t('navLessons')} · ${t('appName')}`;
 
 async function load() {
-  const state = document.getElementById('state');
   try {
-    const res = await fetch('/api/lessons?limit=200');
-    if (!res.ok) throw new Error(String(res.status));
-    const { lessons } = await res.json();
+    const { lessons } = await api('/api/lessons?limit=500');
     if (lessons.length === 0) {
-      state.textContent = t('empty');
+      showState(t, 'empty');
       return;
     }
     const body = document.querySelector('#lessons tbody');
     for (const l of lessons) {
-      const tr = document.createElement('tr');
-      const link = document.createElement('a');
-      link.href = withLang(`/lessons/${l.id}`, lang);
-      link.textContent = formatTime(lang, l.startMs ?? l.createdMs);
-      cell(tr, link);
-      cell(tr, subjectName(lang, l.subject));
-      cell(tr, l.grade === null ? t('unknown') : t('gradeN', { n: l.grade }));
-      cell(tr, l.school);
-      cell(tr, l.room);
-      cell(tr, l.status === 'complete' ? t('statusComplete') : t('statusOpen'));
-      cell(tr, `${l.receivedWindows} / ${l.expectedWindows ?? t('unknown')}`);
+      const link = el('a', {
+        href: `/lessons/${l.id}`,
+        text: formatDateTime(lang, l.startMs ?? l.createdMs),
+      });
+      const tr = el('tr', { 'data-lesson': l.id }, el('td', {}, link));
+      for (const text of [
+        subjectName(lang, l.subject),
+        l.grade === null ? t('unknown') : t('gradeN', { n: l.grade }),
+        l.school,
+        l.room,
+        l.status === 'complete' ? t('statusComplete') : t('statusOpen'),
+        `${l.receivedWindows} / ${l.expectedWindows ?? t('unknown')}`,
+      ])
+        tr.append(el('td', { text }));
       body.append(tr);
     }
-    state.hidden = true;
+    document.getElementById('state').hidden = true;
     document.getElementById('lessons').hidden = false;
-  } catch {
-    state.textContent = t('loadError');
+  } catch (err) {
+    showError(t, err);
   }
+  document.body.dataset.ready = 'true';
 }
 
 void load();

@@ -58,7 +58,8 @@ export function drawTimeline(report, t) {
     const w = Math.max(1, slotW - 1);
     const win = byIndex.get(i);
     const label = `#${i}`;
-    if (!win) {
+    // lesson-report/3 lists missing windows in the timeline, flagged; /2 left them out.
+    if (!win || win.missing) {
       const rect = el('rect', {
         x,
         y: PAD.top,
@@ -67,7 +68,8 @@ export function drawTimeline(report, t) {
         fill: 'url(#hatch)',
         class: 'missing',
       });
-      rect.append(el('title', {}, `${label}: ${t('legendMissing')}`));
+      const why = win?.missing === 'dropped' ? 'legendDropped' : 'legendMissing';
+      rect.append(el('title', {}, `${label}: ${t(why)}`));
       svg.append(rect);
       continue;
     }

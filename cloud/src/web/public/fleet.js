@@ -1,0 +1,212 @@
+/* global document, window, FormData */
+/**
+ * IT's fleet page [PRIV-9: devices only, never lesson data]: every device with its state, last
+ * seen, version, profile, CPU/temperature/disk, outbox backlog, camera and microphone health;
+ * /fleet/<deviceId> shows one device with its status history and pushed config; enrolment tokens
+ * are created here (shown once).
+ */
+import { api, el, formatDateTime, HttpError, pct, setupPage, showError, showState } from './common.js';
+
+const { lang, t } = await setupPage('/fleet');
+document.getElementById('main').classList.add('wide');
+document.title = `${t('fleetTitle')} · ${t('appName')}`;
+
+const gb = (b) => (b === null || b === undefined ? '—' : `${(b / 1e9).toFixed(1)} GB`);
+const temp = (c) => (c === null || c === undefined ? '—' : `${c.toFixed(1)} °C`);
+const health = (h) => (h ? t(`health_${h}`) : '—');
+const yesNo = (v) => (v === null || v === undefined ? '—' : t(v ? 'yes' : 'no'));
+
+function stateBadge(state) {
+  return el('span', { className: `badge state-${state}`, text: t(`state_${state}`) });
+}
+
+function deviceCells(d) {
+  return [
+    stateBadge(d.state),
+    formatDateTime(lang, d.lastSeenMs, { dateStyle: 'short', timeStyle: 'short' }),
+    d.version ?? '—',
+    d.profile ?? '—',
+    d.cpuLoad === null ? '—' : pct(d.cpuLoad, 0),
+    temp(d.cpuTempC),
+    gb(d.diskFreeBytes),
+    d.backlog === null ? '—' : String(d.backlog),
+    health(d.microphone),
+    health(d.camera),
+    yesNo(d.recording),
+    d.errors.length ? d.errors.join(', ') : '—',
+  ];
+}
+const DEVICE_COLUMNS = [
+  'colState',
+  'colLastSeen',
+  'colVersion',
+  'colProfile',
+  'colCpu',
+  'colTemp',
+  'colDisk',
+  'colBacklog',
+  'colMic',
+  'colCamera',
+  'colRecording',
+  'colErrors',
+];
+
+function td(v) {
+  return typeof v === 'string' ? el('td', { text: v }) : el('td', {}, v);
+}
+
+async function renderFleet() {
+  const box = document.getElementById('fleet');
+  let body;
+  try {
+    body = await api('/api/devices');
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 404) showState(t, 'fleetUnavailable');
+    else showError(t, err);
+    return;
+  }
+  const devices = body.devices ?? [];
+  if (devices.length === 0) {
+    showState(t, 'fleetNone');
+    return;
+  }
+  const head = el(
+    'tr',
+    {},
+    el('th', { scope: 'col', text: t('colDevice') }),
+    el('th', { scope: 'col', text: t('colSchool') }),
+    el('th', { scope: 'col', text: t('colRoom') }),
+  );
+  for (const c of DEVICE_COLUMNS) head.append(el('th', { scope: 'col', text: t(c) }));
+  const tbody = el('tbody');
+  for (const d of [...devices].sort(
+    (a, b) => a.school.localeCompare(b.school) || a.room.localeCompare(b.room),
+  )) {
+    const tr = el(
+      'tr',
+      { 'data-device': d.deviceId },
+      el(
+        'th',
+        { scope: 'row' },
+        el('a', { href: `/fleet/${encodeURIComponent(d.deviceId)}`, text: d.deviceId }),
+      ),
+      td(d.school),
+      td(d.room),
+    );
+    for (const v of deviceCells(d)) tr.append(td(v));
+    tbody.append(tr);
+  }
+  box.append(
+    el(
+      'div',
+      { className: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': t('fleetTitle') },
+      el('table', { id: 'device-table' }, el('thead', {}, head), tbody),
+    ),
+  );
+  document.getElementById('state').hidden = true;
+}
+
+async function renderDevice(deviceId) {
+  const box = document.getElementById('device');
+  box.hidden = false;
+  document.getElementById('title').textContent = `${t('deviceTitle')}: ${deviceId}`;
+  document.title = `${t('deviceTitle')} · ${deviceId} · ${t('appName')}`;
+  box.append(el('p', {}, el('a', { href: '/fleet', text: t('backToFleet') })));
+  let body;
+  try {
+    body = await api(`/api/devices/${encodeURIComponent(deviceId)}`);
+  } catch (err) {
+    showError(t, err, 'fleetNone');
+    return;
+  }
+  const d = body.device;
+  const dl = el('dl', { className: 'figures' });
+  const add = (label, v, id) =>
+    dl.append(
+      el(
+        'div',
+        {},
+        el('dt', { text: label }),
+        typeof v === 'string' ? el('dd', { text: v, 'data-figure': id }) : el('dd', { 'data-figure': id }, v),
+      ),
+    );
+  add(t('colSchool'), d.school);
+  add(t('colRoom'), d.room);
+  DEVICE_COLUMNS.forEach((c, i) => add(t(c), deviceCells(d)[i], c));
+  box.append(dl);
+  box.append(el('h2', { text: t('configTitle') }));
+  if (body.config) {
+    const cdl = el('dl', { className: 'figures' });
+    for (const k of ['profile', 'windowS', 'recordingEnabled', 'minVisibleStudents'])
+      cdl.append(el('div', {}, el('dt', { text: k }), el('dd', { text: String(body.config[k] ?? '—') })));
+    box.append(cdl);
+  } else box.append(el('p', { className: 'meta', text: t('configNone') }));
+  box.append(el('h2', { text: t('historyTitle') }));
+  const head = el(
+    'tr',
+    {},
+    el('th', { scope: 'col', text: t('colReceived') }),
+    ...['colState', 'colCpu', 'colTemp', 'colDisk', 'colBacklog', 'colMic', 'colCamera'].map((c) =>
+      el('th', { scope: 'col', text: t(c) }),
+    ),
+  );
+  const tbody = el('tbody');
+  for (const h of body.history ?? [])
+    tbody.append(
+      el(
+        'tr',
+        {},
+        td(formatDateTime(lang, h.receivedMs, { dateStyle: 'short', timeStyle: 'medium' })),
+        td(t(h.online ? 'state_online' : 'state_offline')),
+        td(h.cpuLoad === null ? '—' : pct(h.cpuLoad, 0)),
+        td(temp(h.cpuTempC)),
+        td(gb(h.diskFreeBytes)),
+        td(String(h.backlog)),
+        td(health(h.microphone)),
+        td(health(h.camera)),
+      ),
+    );
+  box.append(
+    el(
+      'div',
+      { className: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': t('historyTitle') },
+      el('table', {}, el('thead', {}, head), tbody),
+    ),
+  );
+  document.getElementById('state').hidden = true;
+}
+
+document.getElementById('token-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const f = new FormData(ev.target);
+  const out = document.getElementById('token-result');
+  out.replaceChildren();
+  try {
+    const token = await api('/api/enrolment-tokens', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        school: f.get('school'),
+        room: f.get('room'),
+        ttlHours: Number(f.get('ttlHours') || 24),
+      }),
+    });
+    out.append(
+      el('p', { text: t('tokenCreated', { until: formatDateTime(lang, token.expiresMs) }) }),
+      el('pre', {}, el('code', { id: 'token-value', text: token.token })),
+    );
+  } catch (err) {
+    const reason =
+      err instanceof HttpError
+        ? (err.body?.error?.message ?? err.body?.message ?? `HTTP ${err.status}`)
+        : String(err);
+    out.append(el('p', { text: t('tokenFailed', { reason }) }));
+  }
+});
+
+const m = window.location.pathname.match(/^\/fleet\/([^/]+)$/);
+if (m) {
+  document.getElementById('tokens').hidden = true;
+  await renderDevice(decodeURIComponent(m[1]));
+} else await renderFleet();
+document.body.dataset.ready = 'true';

@@ -1,0 +1,56 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { IDENTIFIER_PATTERN } from '@classroom/protocol';
+
+const Id = (description: string) => Type.String({ pattern: IDENTIFIER_PATTERN, description });
+
+/** One live audio input, as in capture/live-source.ts [style 2: a `kind` row each]. */
+const AudioSource = Type.Union([
+  Type.Object(
+    {
+      kind: Type.Union([Type.Literal('alsa'), Type.Literal('pulse')]),
+      device: Type.String({ minLength: 1, maxLength: 200 }),
+      channels: Type.Optional(Type.Integer({ minimum: 1, maximum: 16 })),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      kind: Type.Literal('url'),
+      url: Type.String({ minLength: 1, maxLength: 2000 }),
+      channels: Type.Optional(Type.Integer({ minimum: 1, maximum: 16 })),
+    },
+    { additionalProperties: false },
+  ),
+]);
+
+/**
+ * agent-config.json: written by `edge-agent enroll` (mode 0600: it holds the broker password) and
+ * completed by IT (timetable, audio source). Read by `edge-agent run`. Relative paths are resolved
+ * against the file's folder.
+ */
+export const AgentConfig = Type.Object(
+  {
+    version: Type.Literal(1, { description: 'Format version.' }),
+    deviceId: Id('This device; also its MQTT client id and user name.'),
+    school: Id('School topic level.'),
+    room: Id('Room topic level.'),
+    mqttUrl: Type.String({ pattern: '^(mqtts?|wss?|tcp|ssl)://', maxLength: 500 }),
+    username: Type.String({ minLength: 1, maxLength: 200 }),
+    password: Type.String({ minLength: 1, maxLength: 200 }),
+    /** Device profile id (device-profiles/<id>.json) or a path to a .json; default by CPU. */
+    profile: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    /** The school timetable (JSON); without it nothing is recorded unless the cloud says so. */
+    timetable: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    audio: Type.Optional(AudioSource),
+    /** Index of the teacher's lapel channel on a multi-channel source. */
+    teacherChannel: Type.Optional(Type.Integer({ minimum: 0, maximum: 15 })),
+    /** Identity and outbox; default the folder holding this file. */
+    stateDir: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    /** Heartbeat period, s (status/1). */
+    statusIntervalS: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600, default: 60 })),
+  },
+  { additionalProperties: false },
+);
+export type AgentConfig = Static<typeof AgentConfig>;
+
+export const DEFAULT_STATUS_INTERVAL_S = 60;
