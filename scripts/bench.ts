@@ -35,44 +35,57 @@ function timeCommand(args: string[]): number {
   return (performance.now() - t0) / 1000;
 }
 
+// `npm run bench -- scale` runs only the named sections; no names runs them all.
+const only = new Set(process.argv.slice(2));
+const want = (name: string) => only.size === 0 || only.has(name);
+
 const sections: Record<string, unknown> = {
   machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version },
 };
 try {
-  // A 45-minute lesson as classroom recorders write it (AAC): the demo lesson looped 12 times.
-  const long = path.join(tmp, 'lesson-45min.m4a');
-  execFileSync(ffmpegPath(), [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-stream_loop',
-    '11',
-    '-i',
-    path.join(root, 'scripts/demo-lesson/lesson.ogg'),
-    '-t',
-    '2700',
-    '-c:a',
-    'libopus',
-    '-b:a',
-    '16k',
-    long,
-  ]);
-  sections.audioStage = {
-    speech60s: runJson('scripts/bench/audio-stage.ts', [path.join(shared, 'audio/silero/speech-60s.wav')]),
-    lesson45min: runJson('scripts/bench/audio-stage.ts', [long]),
-  };
-  sections.demo = {
-    wallS: Number(timeCommand(['scripts/demo.ts', '--once', '--dir', path.join(tmp, 'demo')]).toFixed(2)),
-  };
+  if (want('audioStage')) {
+    // A 45-minute lesson as classroom recorders write it (AAC): the demo lesson looped 12 times.
+    const long = path.join(tmp, 'lesson-45min.m4a');
+    execFileSync(ffmpegPath(), [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-stream_loop',
+      '11',
+      '-i',
+      path.join(root, 'scripts/demo-lesson/lesson.ogg'),
+      '-t',
+      '2700',
+      '-ac',
+      '1',
+      '-c:a',
+      'aac',
+      '-b:a',
+      '48k',
+      long,
+    ]);
+    sections.audioStage = {
+      speech60s: runJson('scripts/bench/audio-stage.ts', [path.join(shared, 'audio/silero/speech-60s.wav')]),
+      lesson45min: runJson('scripts/bench/audio-stage.ts', [long]),
+    };
+  }
+  if (want('demo'))
+    sections.demo = {
+      wallS: Number(timeCommand(['scripts/demo.ts', '--once', '--dir', path.join(tmp, 'demo')]).toFixed(2)),
+    };
   // Lesson diagnostics: report build for a 45-minute lesson; cohort percentiles over 10,000 lessons.
-  sections.diagnostics = runJson('scripts/bench/diagnostics.ts', []);
+  if (want('diagnostics')) sections.diagnostics = runJson('scripts/bench/diagnostics.ts', []);
   // Speech recognition: whisper.cpp real-time factor per thread count (tiny-shaped model).
-  sections.asr = runJson('scripts/bench/asr.ts', []);
+  if (want('asr')) sections.asr = runJson('scripts/bench/asr.ts', []);
   // Vision: CPU ms per analysed 1080p frame by stage, for the default pose model and the faster one.
-  sections.vision = {
-    thunder: runJson('scripts/bench/vision-frame.ts', []),
-    lightning: runJson('scripts/bench/vision-frame.ts', ['--pose', 'movenet-lightning']),
-  };
+  if (want('vision'))
+    sections.vision = {
+      thunder: runJson('scripts/bench/vision-frame.ts', []),
+      lightning: runJson('scripts/bench/vision-frame.ts', ['--pose', 'movenet-lightning']),
+    };
+  // District scale [issue 11]: Mosquitto + PostgreSQL on 127.0.0.1, 5,000 simulated classrooms
+  // for BENCH_SCALE_S (default 60) s, the maximum ingest rates, and a semester cohort query.
+  if (want('scale')) sections.scale = runJson('scripts/bench/scale.ts', []);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
