@@ -54,7 +54,7 @@ store.saveWindow = async (address, message, receivedMs) => {
 
 await cloud.start();
 console.log(JSON.stringify({ ready: true }));
-const progress = setInterval(() => console.log(JSON.stringify({ stored })), 1000);
+const progress = setInterval(() => console.log(JSON.stringify({ stored, duplicates })), 1000);
 for await (const line of createInterface({ input: process.stdin })) {
   if (line.trim() !== 'stop') continue;
   clearInterval(progress);

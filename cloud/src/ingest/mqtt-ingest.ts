@@ -124,12 +124,20 @@ export class MqttIngest {
     if (!client) return;
     this.#client = undefined;
     this.#closing = client;
-    await Promise.allSettled([...this.#inFlight]);
+    // Messages arriving from now on are left unacknowledged (the broker redelivers them to the
+    // next session); those already being written finish and are acknowledged.
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
     await client.endAsync();
     this.#closing = undefined;
   }
 
   #handle(packet: IPublishPacket, done: (error?: Error) => void): void {
+    // Stopping: not written and not acknowledged (the broker redelivers it to the next session),
+    // but the pump is released: a stalled pump would keep the socket from ever closing.
+    if (this.#closing !== undefined && this.#client === undefined) {
+      done(DEFERRED);
+      return;
+    }
     if ((this.options.concurrency ?? 1) > 1 && packet.qos === 1 && packet.messageId !== undefined) {
       this.#handleConcurrently(packet, packet.messageId, done);
       return;

@@ -33,7 +33,17 @@ export class Batcher<T, R> {
     this.#queue = [];
     const run = this.write(batch.map((b) => b.item)).then(
       (results) => batch.forEach((b, i) => b.resolve(results[i] as R)),
-      (err: unknown) => batch.forEach((b) => b.reject(err)),
+      // One bad row must not fail its neighbours forever (they would be redelivered together):
+      // after a failed batch each item is written alone, and only the failing ones reject.
+      async (err: unknown) => {
+        if (batch.length === 1) return batch[0]!.reject(err);
+        for (const b of batch) {
+          await this.write([b.item]).then(
+            (r) => b.resolve(r[0] as R),
+            (e: unknown) => b.reject(e),
+          );
+        }
+      },
     );
     this.#running.add(run);
     void run.finally(() => this.#running.delete(run));

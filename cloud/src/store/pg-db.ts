@@ -86,9 +86,12 @@ export async function migrate(
 ): Promise<number[]> {
   const client = await pool.connect();
   try {
-    if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${checkSchemaName(schema)}`);
-    await client.query('SELECT pg_advisory_lock(hashtext(current_schema()))');
+    // Locked before CREATE SCHEMA: two instances creating one schema at once would otherwise race
+    // on it (a unique violation in pg_namespace) as well as on the tables.
+    const lockKey = `classroom-migrate:${schema ?? ''}`;
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
     try {
+      if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${checkSchemaName(schema)}`);
       await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
         version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms BIGINT NOT NULL)`);
       const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
@@ -112,7 +115,7 @@ export async function migrate(
       }
       return done;
     } finally {
-      await client.query('SELECT pg_advisory_unlock(hashtext(current_schema()))');
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]);
     }
   } finally {
     client.release();

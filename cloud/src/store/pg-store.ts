@@ -114,7 +114,7 @@ export class PgStore implements Store {
   }
 
   saveWindow(address: DeviceAddress, message: WindowV1, receivedMs: number): Promise<SaveResult> {
-    this.pool();
+    if (!this.#pool) return Promise.reject(new Error('store is not open'));
     return this.#windows.add({ address, message, receivedMs });
   }
 
