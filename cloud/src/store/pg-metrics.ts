@@ -7,6 +7,7 @@ import type {
   LessonMetricsRow,
   StaleLesson,
 } from './types.ts';
+import { groupLessonMetrics, type LessonMetricsSql } from './sqlite-rows.ts';
 
 /**
  * The `lesson_metrics` queries of the PostgreSQL store, mirroring sqlite-metrics.ts. Every value,
@@ -113,29 +114,12 @@ export async function cohortValues(db: Queryable, filter: CohortFilter): Promise
   return { lessons: count.rows[0]?.n ?? 0, values };
 }
 
-interface ExportSql {
-  id: number;
-  device_id: string;
-  lesson_id: string;
-  school: string;
-  room: string;
-  class_id: string | null;
-  subject: string | null;
-  grade: number | null;
-  start_ms: number | null;
-  end_ms: number | null;
-  expected_windows: number | null;
-  received_windows: number;
-  metric: string | null;
-  value: number | null;
-}
-
 export async function listLessonMetrics(
   db: Queryable,
   filter: CohortFilter,
   limit: number,
 ): Promise<LessonMetricsRow[]> {
-  const { rows } = await db.query<ExportSql>(
+  const { rows } = await db.query<LessonMetricsSql>(
     `WITH picked AS (
        SELECT l.* FROM lessons l WHERE ${FILTER}
        ORDER BY COALESCE(l.start_ms, l.created_ms), l.id LIMIT $9)
@@ -147,28 +131,5 @@ export async function listLessonMetrics(
      ORDER BY COALESCE(p.start_ms, p.created_ms), p.id, m.metric COLLATE "C"`,
     [...bind(filter), limit],
   );
-  const out: LessonMetricsRow[] = [];
-  for (const r of rows) {
-    let last = out[out.length - 1];
-    if (last?.id !== r.id) {
-      last = {
-        id: r.id,
-        deviceId: r.device_id,
-        lessonId: r.lesson_id,
-        school: r.school,
-        room: r.room,
-        classId: r.class_id,
-        subject: r.subject,
-        grade: r.grade,
-        startMs: r.start_ms,
-        endMs: r.end_ms,
-        expectedWindows: r.expected_windows,
-        receivedWindows: r.received_windows,
-        metrics: {},
-      };
-      out.push(last);
-    }
-    if (r.metric !== null && r.value !== null) last.metrics[r.metric] = r.value;
-  }
-  return out;
+  return groupLessonMetrics(rows);
 }

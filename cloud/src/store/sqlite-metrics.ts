@@ -6,6 +6,7 @@ import type {
   LessonMetricsRow,
   StaleLesson,
 } from './types.ts';
+import { groupLessonMetrics, type LessonMetricsSql } from './sqlite-rows.ts';
 
 /**
  * The `lesson_metrics` queries of the SQLite store. SQL text is constant; every value, filters
@@ -95,23 +96,6 @@ export function cohortValues(stmt: Stmt, filter: CohortFilter): CohortValues {
   return { lessons: n, values };
 }
 
-interface ExportSql {
-  id: number;
-  device_id: string;
-  lesson_id: string;
-  school: string;
-  room: string;
-  class_id: string | null;
-  subject: string | null;
-  grade: number | null;
-  start_ms: number | null;
-  end_ms: number | null;
-  expected_windows: number | null;
-  received_windows: number;
-  metric: string | null;
-  value: number | null;
-}
-
 export function listLessonMetrics(stmt: Stmt, filter: CohortFilter, limit: number): LessonMetricsRow[] {
   const rows = stmt(
     `WITH picked AS (
@@ -123,29 +107,6 @@ export function listLessonMetrics(stmt: Stmt, filter: CohortFilter, limit: numbe
          m.metric, m.value
        FROM picked p LEFT JOIN lesson_metrics m ON m.lesson_ref = p.id
      ORDER BY COALESCE(p.start_ms, p.created_ms), p.id, m.metric`,
-  ).all({ ...bind(filter), limit }) as ExportSql[];
-  const out: LessonMetricsRow[] = [];
-  for (const r of rows) {
-    let last = out[out.length - 1];
-    if (last?.id !== r.id) {
-      last = {
-        id: r.id,
-        deviceId: r.device_id,
-        lessonId: r.lesson_id,
-        school: r.school,
-        room: r.room,
-        classId: r.class_id,
-        subject: r.subject,
-        grade: r.grade,
-        startMs: r.start_ms,
-        endMs: r.end_ms,
-        expectedWindows: r.expected_windows,
-        receivedWindows: r.received_windows,
-        metrics: {},
-      };
-      out.push(last);
-    }
-    if (r.metric !== null && r.value !== null) last.metrics[r.metric] = r.value;
-  }
-  return out;
+  ).all({ ...bind(filter), limit }) as LessonMetricsSql[];
+  return groupLessonMetrics(rows);
 }

@@ -1,5 +1,12 @@
 import type { StatusV1, WindowV1 } from '@classroom/protocol';
-import type { DeadLetterRow, DeviceRow, LessonRow, LessonStatus, WindowRow } from './types.ts';
+import type {
+  DeadLetterRow,
+  DeviceRow,
+  LessonMetricsRow,
+  LessonRow,
+  LessonStatus,
+  WindowRow,
+} from './types.ts';
 
 /** Column lists and row mappers for the SQLite store; SQL names are snake_case, rows camelCase. */
 
@@ -136,4 +143,50 @@ export function toDeadLetter(r: DeadLetterSql): DeadLetterRow {
     sizeBytes: r.size_bytes,
     sha256: r.sha256,
   };
+}
+
+/** One row of the per-lesson metrics export query: a lesson joined with one of its metrics. */
+export interface LessonMetricsSql {
+  id: number;
+  device_id: string;
+  lesson_id: string;
+  school: string;
+  room: string;
+  class_id: string | null;
+  subject: string | null;
+  grade: number | null;
+  start_ms: number | null;
+  end_ms: number | null;
+  expected_windows: number | null;
+  received_windows: number;
+  metric: string | null;
+  value: number | null;
+}
+
+/** Folds the export query's rows (ordered by lesson) into one entry per lesson with its metrics. */
+export function groupLessonMetrics(rows: readonly LessonMetricsSql[]): LessonMetricsRow[] {
+  const out: LessonMetricsRow[] = [];
+  for (const r of rows) {
+    let last = out[out.length - 1];
+    if (last?.id !== r.id) {
+      last = {
+        id: r.id,
+        deviceId: r.device_id,
+        lessonId: r.lesson_id,
+        school: r.school,
+        room: r.room,
+        classId: r.class_id,
+        subject: r.subject,
+        grade: r.grade,
+        startMs: r.start_ms,
+        endMs: r.end_ms,
+        expectedWindows: r.expected_windows,
+        receivedWindows: r.received_windows,
+        metrics: {},
+      };
+      out.push(last);
+    }
+    if (r.metric !== null && r.value !== null) last.metrics[r.metric] = r.value;
+  }
+  return out;
 }
