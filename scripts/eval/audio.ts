@@ -99,7 +99,7 @@ async function scoreFile(
 }
 
 /** The roles file's teachers, else the one speaker with the most speech inside the scored region. */
-function teacherSpeakers(f: ReferenceFile, scored: Uint8Array): Set<string> {
+export function teacherSpeakers(f: ReferenceFile, scored: Uint8Array): Set<string> {
   if (f.roles)
     return new Set(
       Object.entries(f.roles)

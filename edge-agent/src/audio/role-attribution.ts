@@ -45,10 +45,36 @@ export const DEFAULT_ROLE_SETTINGS: RoleAttributionSettings = {
   minSpeechS: 3,
 };
 
-interface SpeechBlock {
+/** A feature block inside a VAD segment. */
+export interface SpeechBlock {
   block: FeatureBlock;
   /** Index of the speech segment holding the block's centre. */
   segment: number;
+}
+
+/**
+ * One speech block's voice description before normalisation: cepstral means and spreads pooled
+ * over its context, and the median log F0 of that context (NaN when none of it was voiced; filled
+ * with the lesson's median when normalised). `blockLogF0` is the block's own log F0 (NaN unvoiced).
+ */
+export interface RawVoice {
+  v: Float64Array;
+  blockLogF0: number;
+}
+
+/** Per-dimension z-scoring and group weights, fitted on the speech seen; NaN pitch → `pitchFill`. */
+export interface VoiceNormaliser {
+  mean: Float64Array;
+  sd: Float64Array;
+  weight: Float64Array;
+  pitchFill: number;
+}
+
+/** The clusters of one fit: centroids (normalised space), blocks per cluster, the dominant one. */
+export interface RoleModel {
+  centroids: Float64Array[];
+  counts: number[];
+  teacher: number;
 }
 
 /**
@@ -58,6 +84,9 @@ interface SpeechBlock {
  * cluster is "student". Decisions are smoothed by a two-state Viterbi pass. Nothing here names or
  * recognises anyone: clusters exist only within this lesson [PRIV-5]. Overlap is not claimed from
  * one microphone (see docs/accuracy.md), so no segment here has role "overlap".
+ *
+ * The steps are exported separately so the live pipeline (live-roles.ts) runs the same code on
+ * the speech heard so far.
  */
 export function attributeRoles(
   blocks: FeatureBlock[],
@@ -68,15 +97,22 @@ export function attributeRoles(
   const speechS = speech.reduce((a, x) => a + x.endS - x.startS, 0);
   if (speechS === 0) return [];
   const sb = speechBlocks(blocks, speech);
-  if (speechS < s.minSpeechS || sb.length < 2 * s.contextBlocks + 2) {
+  if (tooLittleSpeech(speechS, sb.length, s)) {
     return speech.map((x) => ({ startS: x.startS, endS: x.endS, role: 'teacher' as const }));
   }
-  const vectors = describe(sb, s);
-  const isTeacher = decide(vectors, sb, s);
+  const raws = rawVoices(sb, s);
+  const vectors = normaliseVoices(raws, fitNormaliser(raws, s));
+  const model = fitRoleModel(vectors, s);
+  const isTeacher = decideTeacher(vectors, linkedBlocks(sb), model, s);
   return toSegments(sb, isTeacher, speech);
 }
 
-function speechBlocks(blocks: FeatureBlock[], speech: SpeechSegment[]): SpeechBlock[] {
+/** Under this much speech (or too few blocks for one context) everything is the teacher. */
+export function tooLittleSpeech(speechS: number, blocks: number, s: RoleAttributionSettings): boolean {
+  return speechS < s.minSpeechS || blocks < 2 * s.contextBlocks + 2;
+}
+
+export function speechBlocks(blocks: FeatureBlock[], speech: SpeechSegment[]): SpeechBlock[] {
   const out: SpeechBlock[] = [];
   let seg = 0;
   for (const block of blocks) {
@@ -89,13 +125,16 @@ function speechBlocks(blocks: FeatureBlock[], speech: SpeechSegment[]): SpeechBl
   return out;
 }
 
-/** Pooled MFCC mean and std per block over its context, plus log pitch; z-scored over the lesson. */
-function describe(sb: SpeechBlock[], s: RoleAttributionSettings): Float64Array[] {
+/** Whether each block continues the previous one's speech run (the Viterbi switch cost applies). */
+export function linkedBlocks(sb: SpeechBlock[]): boolean[] {
+  return sb.map((x, i) => i > 0 && sb[i - 1]!.segment === x.segment);
+}
+
+/** Pooled MFCC mean and std per block over its context (same segment only), plus log pitch. */
+export function rawVoices(sb: SpeechBlock[], s: RoleAttributionSettings): RawVoice[] {
   const dims = 2 * CEPSTRA + 1;
   const logF0 = sb.map((x) => (x.block.f0Hz > 0 ? Math.log(x.block.f0Hz) : NaN));
-  const voiced = logF0.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-  const medianF0 = voiced.length ? voiced[voiced.length >> 1]! : 0;
-  const raw = sb.map((x, i) => {
+  return sb.map((x, i) => {
     const v = new Float64Array(dims);
     let frames = 0;
     const sum = new Float64Array(CEPSTRA);
@@ -118,25 +157,50 @@ function describe(sb: SpeechBlock[], s: RoleAttributionSettings): Float64Array[]
       v[CEPSTRA + c] = Math.sqrt(Math.max(0, sq[c]! / frames - mean * mean));
     }
     f0s.sort((a, b) => a - b);
-    v[dims - 1] = f0s.length ? f0s[f0s.length >> 1]! : medianF0;
-    return v;
+    v[dims - 1] = f0s.length ? f0s[f0s.length >> 1]! : NaN;
+    return { v, blockLogF0: logF0[i]! };
   });
-  // z-score each dimension over the lesson's speech, then weight the groups.
-  for (let d = 0; d < dims; d++) {
-    let m = 0;
-    for (const v of raw) m += v[d]!;
-    m /= raw.length;
-    let q = 0;
-    for (const v of raw) q += (v[d]! - m) ** 2;
-    const sd = Math.sqrt(q / raw.length) || 1;
-    const w = d < CEPSTRA ? 1 : d < 2 * CEPSTRA ? s.stdWeight : s.pitchWeight;
-    for (const v of raw) v[d] = ((v[d]! - m) / sd) * w;
-  }
-  return raw;
 }
 
-/** Clusters, refines, picks the dominant cluster and smooths; true where the teacher speaks. */
-function decide(vectors: Float64Array[], sb: SpeechBlock[], s: RoleAttributionSettings): boolean[] {
+/** z-scoring of each dimension over `raws` (the lesson's speech, or the part heard so far). */
+export function fitNormaliser(raws: RawVoice[], s: RoleAttributionSettings): VoiceNormaliser {
+  const dims = 2 * CEPSTRA + 1;
+  const voiced = raws
+    .map((r) => r.blockLogF0)
+    .filter((v) => !Number.isNaN(v))
+    .sort((a, b) => a - b);
+  const pitchFill = voiced.length ? voiced[voiced.length >> 1]! : 0;
+  const at = (r: RawVoice, d: number) => {
+    const x = r.v[d]!;
+    return Number.isNaN(x) ? pitchFill : x;
+  };
+  const mean = new Float64Array(dims);
+  const sd = new Float64Array(dims);
+  const weight = new Float64Array(dims);
+  for (let d = 0; d < dims; d++) {
+    let m = 0;
+    for (const r of raws) m += at(r, d);
+    m /= raws.length;
+    let q = 0;
+    for (const r of raws) q += (at(r, d) - m) ** 2;
+    mean[d] = m;
+    sd[d] = Math.sqrt(q / raws.length) || 1;
+    weight[d] = d < CEPSTRA ? 1 : d < 2 * CEPSTRA ? s.stdWeight : s.pitchWeight;
+  }
+  return { mean, sd, weight, pitchFill };
+}
+
+export function normaliseVoices(raws: RawVoice[], n: VoiceNormaliser): Float64Array[] {
+  return raws.map((r) =>
+    r.v.map((x, d) => (((Number.isNaN(x) ? n.pitchFill : x) - n.mean[d]!) / n.sd[d]!) * n.weight[d]!),
+  );
+}
+
+/**
+ * Agglomerative clustering on at most maxClusterPoints evenly spaced blocks, k-means rounds over
+ * all of them; the cluster with the most blocks is the teacher.
+ */
+export function fitRoleModel(vectors: Float64Array[], s: RoleAttributionSettings): RoleModel {
   const stride = Math.max(1, Math.ceil(vectors.length / s.maxClusterPoints));
   const sample: Float64Array[] = [];
   for (let i = 0; i < vectors.length; i += stride) sample.push(vectors[i]!);
@@ -148,10 +212,20 @@ function decide(vectors: Float64Array[], sb: SpeechBlock[], s: RoleAttributionSe
     centroids = centroidsOf(vectors, assign, centroids.length);
     assign = vectors.map((v) => nearest(v, centroids));
   }
-  if (centroids.length < 2) return vectors.map(() => true);
   const counts = new Array<number>(centroids.length).fill(0);
   for (const a of assign) counts[a] = counts[a]! + 1;
-  const teacher = counts.indexOf(Math.max(...counts));
+  return { centroids, counts, teacher: counts.indexOf(Math.max(...counts)) };
+}
+
+/** Teacher score per block against the model, Viterbi-smoothed; true where the teacher speaks. */
+export function decideTeacher(
+  vectors: Float64Array[],
+  linked: boolean[],
+  model: RoleModel,
+  s: RoleAttributionSettings,
+): boolean[] {
+  const { centroids, counts, teacher } = model;
+  if (centroids.length < 2) return vectors.map(() => true);
   const scores = vectors.map((v) => {
     let other = -1;
     centroids.forEach((c, i) => {
@@ -159,7 +233,6 @@ function decide(vectors: Float64Array[], sb: SpeechBlock[], s: RoleAttributionSe
     });
     return cosine(v, centroids[teacher]!) - other + s.teacherBias;
   });
-  const linked = sb.map((x, i) => i > 0 && sb[i - 1]!.segment === x.segment);
   return viterbi2(scores, linked, s.switchCost).map((st) => st === 0);
 }
 
@@ -189,7 +262,7 @@ function nearest(v: Float64Array, centroids: Float64Array[]): number {
 }
 
 /** Cuts each speech segment at block edges and merges neighbours of the same role. */
-function toSegments(sb: SpeechBlock[], isTeacher: boolean[], speech: SpeechSegment[]): RoleSegment[] {
+export function toSegments(sb: SpeechBlock[], isTeacher: boolean[], speech: SpeechSegment[]): RoleSegment[] {
   const out: RoleSegment[] = [];
   const push = (startS: number, endS: number, role: SpeakerRole) => {
     if (endS <= startS) return;

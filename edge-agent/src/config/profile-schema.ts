@@ -25,6 +25,24 @@ export const VadProfile = Type.Object(
   { additionalProperties: false },
 );
 
+/** Single-microphone speaker roles on a live source (audio/live-roles.ts). */
+export const LiveRolesProfile = Type.Object(
+  {
+    enabled: Type.Boolean({ description: 'Teacher / student split without a teacher channel.' }),
+    holdS: Type.Number({
+      minimum: 0,
+      maximum: 300,
+      description: 'Each window is sent this long after its end, s, with its roles decided.',
+    }),
+    reclusterS: Type.Number({
+      minimum: 5,
+      maximum: 900,
+      description: 'The voices are clustered again on all speech so far at most this often, s.',
+    }),
+  },
+  { additionalProperties: false },
+);
+
 export const DeviceProfile = Type.Object(
   {
     version: Type.Literal(1, { description: 'Profile format version.' }),
@@ -34,6 +52,8 @@ export const DeviceProfile = Type.Object(
       {
         vad: VadProfile,
         onnxThreads: Type.Integer({ minimum: 1, maximum: 64 }),
+        /** Live roles from one room mic; without it the defaults of audio/live-roles.ts apply. */
+        liveRoles: Type.Optional(LiveRolesProfile),
       },
       { additionalProperties: false },
     ),

@@ -3,6 +3,9 @@ import type { AudioRoles, UnavailableReason, WindowV1 } from '@classroom/protoco
 import { ChannelRoleStage } from '../audio/channel-role-stage.ts';
 import { appendRoleSegments, type ChannelRoleSettings } from '../audio/channel-roles.ts';
 import { FrameSplitter } from '../audio/frame-splitter.ts';
+import { LiveRoleHold } from '../audio/live-role-hold.ts';
+import { LiveRoleStage, type LiveRoleSettings } from '../audio/live-roles.ts';
+import type { RoleAttributionSettings } from '../audio/role-attribution.ts';
 import type { RoleSegment } from '../audio/role-types.ts';
 import { SileroVad } from '../audio/silero-vad.ts';
 import { VadSegmenter, type SpeechSegment } from '../audio/vad-segments.ts';
@@ -20,6 +23,7 @@ import { roleWindows } from '../metrics/role-windows.ts';
 import type { WindowStats } from '../metrics/windower.ts';
 import type { Identity } from '../transport/identity.ts';
 import { MemorySequence, type SequenceSource } from '../transport/sequence.ts';
+import { LiveSpeechStage } from '../speech/asr/live-speech-stage.ts';
 import { newLessonId } from './lesson-id.ts';
 import { LiveWindower } from './live-windower.ts';
 import type { AnalyzeFileOptions, MessageSink } from './types.ts';
@@ -36,14 +40,21 @@ export interface AnalyzeLiveOptions {
   teacherId?: AnalyzeFileOptions['teacherId'];
   modelPath?: string;
   manifestPath?: string;
+  /** Overrides the profile's speech.enabled. */
+  speech?: boolean;
+  /** A device-local whisper model, still verified against the manifest. */
+  asrModelPath?: string;
   /** Supervisor tuning (stall time, backoff, channels); see LiveCapture. */
   capture?: Omit<LiveCaptureOptions, 'logger' | 'now'>;
   /**
    * Index of the teacher's lapel/wireless channel; the others are room mics. Without it (one room
-   * mic) live roles are null with reason "not-implemented" (see the class comment).
+   * mic) roles come from clustering the voices heard so far (see the class comment).
    */
   teacherChannel?: number | null;
   channelRoles?: Partial<Omit<ChannelRoleSettings, 'teacherChannel'>>;
+  /** Overrides profile.audio.liveRoles (one room mic: roles by clustering the speech so far). */
+  liveRoles?: Partial<LiveRoleSettings> & { enabled?: boolean };
+  roleSettings?: Partial<RoleAttributionSettings>;
   /** How often windows are checked for closing while no audio arrives, ms. */
   tickMs?: number;
   logger?: Logger;
@@ -75,9 +86,9 @@ const GAP_TOLERANCE_S = 0.25;
  * - with a teacher channel: ChannelRoleStage per frame (decided ~0.3 s late), so each window's
  *   roles are final when it closes, except that a turn still running at the close is counted (and
  *   binned, and its teacher run measured) as it stands then;
- * - one room mic: null, "not-implemented". The file pipeline's clustering needs the whole lesson
- *   (the teacher is the dominant voice overall); a streaming variant, or an enrolled teacher voice,
- *   is left to do.
+ * - one room mic: LiveRoleStage clusters the speech heard so far with the file pipeline's code and
+ *   LiveRoleHold sends each window holdS after its end with its roles decided (why a hold: see
+ *   live-role-hold.ts); with the profile's audio.liveRoles.enabled false, roles are null, "disabled".
  */
 export class LiveAnalysis {
   readonly #source: LiveSource;
@@ -90,6 +101,9 @@ export class LiveAnalysis {
   #capture: LiveCapture | null = null;
   #vad: SileroVad | null = null;
   #stage: ChannelRoleStage | null = null;
+  #speech: LiveSpeechStage | null = null;
+  #liveRoles: LiveRoleStage | null = null;
+  #hold: LiveRoleHold | null = null;
   #ctx: LessonContext | null = null;
   #profile: DeviceProfile | null = null;
   #sequence: SequenceSource;
@@ -126,6 +140,16 @@ export class LiveAnalysis {
     return this.#roleSegments;
   }
 
+  /** Seconds of the lesson timeline the analysis has reached (audio position). */
+  get analysedS(): number {
+    return this.#pos / this.#rate;
+  }
+
+  /** Single-mic live roles: cluster fits so far and their CPU ms; null with a teacher channel. */
+  get liveRoleStats(): LiveRoleStage['stats'] | null {
+    return this.#liveRoles?.stats ?? null;
+  }
+
   health(): CaptureHealth | null {
     return this.#capture?.health() ?? null;
   }
@@ -156,6 +180,19 @@ export class LiveAnalysis {
         { ...o.channelRoles, teacherChannel: teacher },
         vadOptions,
       );
+    const liveRoles = { ...profile.audio.liveRoles, ...o.liveRoles };
+    if (teacher === null && liveRoles.enabled !== false) {
+      const { enabled: _, ...settings } = liveRoles;
+      this.#liveRoles = new LiveRoleStage(settings, o.roleSettings, this.#rate);
+      this.#hold = new LiveRoleHold(this.#liveRoles);
+    }
+    // ASR never blocks the lesson: a missing or mismatched model gives speech null + reason.
+    this.#speech = await LiveSpeechStage.open(profile, {
+      logger: this.#log,
+      ...(o.speech !== undefined ? { enabled: o.speech } : {}),
+      ...(o.asrModelPath ? { modelPath: o.asrModelPath } : {}),
+      ...(o.manifestPath ? { manifestPath: o.manifestPath } : {}),
+    });
     this.#profile = profile;
     this.#maxLagS = o.capture?.maxLagS ?? 1;
     const startMs = this.#now();
@@ -200,7 +237,8 @@ export class LiveAnalysis {
     try {
       await this.#exclusive(async () => {
         await this.#endRun();
-        await this.#emit(this.#windower!.finish(durationS));
+        await this.#speech?.settle(); // the last segments' text, within the ASR delay limit
+        await this.#emit(this.#windower!.finish(durationS), durationS);
       });
     } catch {
       // Recorded in #error by #exclusive.
@@ -220,6 +258,7 @@ export class LiveAnalysis {
       if (!failed) throw err;
     } finally {
       await this.#vad?.close();
+      await this.#speech?.close(); // drops any audio and text still held [PRIV-1]
       await this.#stage?.close();
     }
     if (failed) throw failed;
@@ -265,12 +304,16 @@ export class LiveAnalysis {
     const n = chunk.pcm.length / chunk.channels;
     const mono = mixdown(chunk.pcm, chunk.channels, n);
     this.#windower!.addAudio(this.#pos, mono);
+    this.#speech!.pushAudio(this.#pos, mono);
+    this.#liveRoles?.pushAudio(mono);
     for (const frame of this.#splitter!.push(mono))
       this.#addSegments(this.#segmenter!.push(await this.#vad!.process(frame), frame.length));
     if (this.#stage) this.#addRoles(await this.#stage.push(chunk.pcm));
     this.#pos += n;
     const marks = [this.#segmenter!.watermarkS, ...(this.#stage ? [this.#stage.watermarkS] : [])];
-    await this.#emit(this.#windower!.drain(this.#runOffset / this.#rate + Math.min(...marks)));
+    await this.#emit(
+      this.#windower!.drain(this.#speech!.holdS(this.#runOffset / this.#rate + Math.min(...marks))),
+    );
   }
 
   /** While no audio comes, windows still close on the wall clock (their coverage shows the gap). */
@@ -278,7 +321,7 @@ export class LiveAnalysis {
     const nowS = (this.#now() - this.#ctx!.startMs) / 1000;
     const slackS = this.#maxLagS + 0.5;
     if (this.#run && nowS - this.#pos / this.#rate > slackS) await this.#endRun();
-    if (!this.#run) await this.#emit(this.#windower!.drain(nowS - slackS));
+    if (!this.#run) await this.#emit(this.#windower!.drain(this.#speech!.holdS(nowS - slackS)));
   }
 
   #beginRun(pos: number): void {
@@ -287,6 +330,7 @@ export class LiveAnalysis {
     this.#runOffset = pos;
     this.#vad!.reset();
     this.#stage?.reset();
+    this.#liveRoles?.beginRun(pos / this.#rate);
     this.#segmenter = new VadSegmenter(this.#profile!.audio.vad, this.#rate);
     this.#splitter = new FrameSplitter(this.#vad!.frameSamples);
   }
@@ -300,12 +344,16 @@ export class LiveAnalysis {
     if (tail) this.#addSegments(this.#segmenter!.push(await this.#vad!.process(tail.frame), tail.length));
     this.#addSegments(this.#segmenter!.finish(runSamples));
     if (this.#stage) this.#addRoles(await this.#stage.finish());
-    await this.#emit(this.#windower!.drain(this.#pos / this.#rate));
+    this.#liveRoles?.endRun();
+    await this.#emit(this.#windower!.drain(this.#speech!.holdS(this.#pos / this.#rate)));
   }
 
   #addSegments(segments: SpeechSegment[]): void {
     const off = this.#runOffset / this.#rate;
-    this.#windower!.addSegments(segments.map((s) => ({ startS: s.startS + off, endS: s.endS + off })));
+    const lesson = segments.map((s) => ({ startS: s.startS + off, endS: s.endS + off }));
+    this.#windower!.addSegments(lesson);
+    this.#liveRoles?.addSegments(lesson);
+    this.#speech!.addSegments(lesson);
   }
 
   #addRoles(pieces: RoleSegment[]): void {
@@ -316,12 +364,25 @@ export class LiveAnalysis {
     );
   }
 
-  async #emit(closed: WindowStats[]): Promise<void> {
+  /**
+   * Sends closed windows; with single-mic live roles they are held first and those due go out
+   * (`endS`: the lesson is over, all go out).
+   */
+  async #emit(closed: WindowStats[], endS?: number): Promise<void> {
+    if (!this.#hold) return this.#send(closed);
+    this.#hold.push(closed);
+    const clockS = Math.max(this.#pos / this.#rate, (this.#now() - this.#ctx!.startMs) / 1000);
+    const due = endS === undefined ? this.#hold.due(clockS) : this.#hold.finish(endS);
+    appendRoleSegments(this.#roleSegments, due.roles);
+    await this.#send(due.windows);
+  }
+
+  async #send(closed: WindowStats[]): Promise<void> {
     const ctx = this.#ctx!;
     for (const w of closed) {
-      let roles: AudioRoles | UnavailableReason = 'not-implemented';
+      let roles: AudioRoles | UnavailableReason = 'disabled';
       if (w.coverageS === 0) roles = 'source-gap';
-      else if (this.#stage)
+      else if (this.#stage || this.#hold)
         roles = roleWindows(this.#roleSegments, ctx.windowS, w.index + 1)[w.index] ?? 'error';
       let message: WindowV1 = windowMessage(ctx, w, this.#sequence.next(), roles);
       if (w.coverageS === 0) {
@@ -329,6 +390,7 @@ export class LiveAnalysis {
         message = { ...message, audio: null, unavailable: { ...message.unavailable, audio: 'source-gap' } };
       }
       this.#windows.push({ ...w, roles: typeof roles === 'string' ? null : roles });
+      this.#speech!.fill(message, this.#speech!.take(w.index, w.startS + w.durationS, this.#roleSegments));
       await this.#o.sink?.({ kind: 'metrics', message });
     }
   }
