@@ -42,12 +42,26 @@ export const AgentConfig = Type.Object(
     /** The school timetable (JSON); without it nothing is recorded unless the cloud says so. */
     timetable: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
     audio: Type.Optional(AudioSource),
-    /** Index of the teacher's lapel channel on a multi-channel source. */
-    teacherChannel: Type.Optional(Type.Integer({ minimum: 0, maximum: 15 })),
+    /**
+     * Index of the teacher's lapel / wireless-mic channel on a multi-channel `audio` source (the
+     * others are room mics). Here, not in the device profile: which input the receiver is wired
+     * to is a fact of one room, the profile of a hardware class. Checked against audio.channels.
+     */
+    teacherChannel: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 15,
+        description: "The teacher's lapel channel (0-based); roles then come from channel energy.",
+      }),
+    ),
     /** Identity and outbox; default the folder holding this file. */
     stateDir: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
     /** Heartbeat period, s (status/1). */
     statusIntervalS: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600, default: 60 })),
+    /** Why a value was set, keyed by field ("teacherChannel"), as in device profiles; JSON has no comments. */
+    notes: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9.]*$' }), Type.String({ minLength: 1 })),
+    ),
   },
   { additionalProperties: false },
 );

@@ -14,6 +14,7 @@ import { loadIdentity, type Identity } from '../transport/identity.ts';
 import { createPublisher, type DurablePublisher } from '../transport/publisher.ts';
 import { DEFAULT_STATUS_INTERVAL_S } from './agent-config-schema.ts';
 import { StatusHeartbeat, type StatusBody } from './heartbeat.ts';
+import { configLiveOptions } from './live-options.ts';
 import type { LoadedAgent } from './load-agent-config.ts';
 import { sdNotify, watchdogIntervalMs } from './sd-notify.ts';
 import { systemStats } from './system-stats.ts';
@@ -219,7 +220,7 @@ export class Agent {
       sink: (out) => this.#publisher!.publish(out.kind, out.message),
       logger: this.#o.logger ?? silentLogger,
       ...(lesson ? periodFacts(lesson.period) : {}),
-      ...(c.teacherChannel !== undefined ? { teacherChannel: c.teacherChannel } : {}),
+      ...configLiveOptions(c),
     };
     const live = this.#o.createLive
       ? this.#o.createLive(c.audio, options)

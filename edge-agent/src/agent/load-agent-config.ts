@@ -31,9 +31,38 @@ export function parseAgentConfig(text: string, file: string): AgentConfig {
     const shown = e.path === '/password' ? '***' : (JSON.stringify(e.value) ?? 'nothing');
     return `${file}: ${e.path ? e.path.slice(1).replaceAll('/', '.') : '(root)'}: ${e.message} (got ${shown})`;
   });
+  if (!errors.length) errors.push(...crossFieldErrors(value as AgentConfig, file));
   if (errors.length)
     throw new AgentError('E_CONFIG_INVALID', `invalid agent config:\n  ${errors.join('\n  ')}`);
   return value as AgentConfig;
+}
+
+/**
+ * What the schema cannot say: a teacher channel must be one of the audio source's channels (at
+ * validate-config time, not when the first lesson starts), and notes must name real fields.
+ */
+function crossFieldErrors(config: AgentConfig, file: string): string[] {
+  const errors: string[] = [];
+  const t = config.teacherChannel;
+  if (t !== undefined) {
+    const channels = config.audio?.channels ?? 1;
+    if (!config.audio) errors.push(`${file}: teacherChannel: set, but there is no audio source`);
+    else if (channels < 2 || t >= channels)
+      errors.push(
+        `${file}: teacherChannel: ${t} is not one of audio.channels (${channels}); a teacher channel needs a source with 2 or more`,
+      );
+  }
+  for (const key of Object.keys(config.notes ?? {})) {
+    let cur: unknown = config;
+    for (const part of key.split('.')) {
+      cur =
+        typeof cur === 'object' && cur !== null && Object.hasOwn(cur, part)
+          ? (cur as Record<string, unknown>)[part]
+          : undefined;
+    }
+    if (cur === undefined) errors.push(`${file}: notes.${key}: names no field of the config`);
+  }
+  return errors;
 }
 
 /**
