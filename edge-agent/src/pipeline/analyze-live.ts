@@ -150,6 +150,11 @@ export class LiveAnalysis {
     return this.#liveRoles?.stats ?? null;
   }
 
+  /** Live ASR figures (segments transcribed and skipped, ASR ms); null before start(). */
+  get speechStats(): LiveSpeechStage['stats'] | null {
+    return this.#speech?.stats ?? null;
+  }
+
   health(): CaptureHealth | null {
     return this.#capture?.health() ?? null;
   }

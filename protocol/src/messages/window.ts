@@ -89,6 +89,11 @@ export const SpeechSection = Type.Object(
       },
     ),
     teacherWordsPerMin: Type.Union([Type.Number({ minimum: 0, maximum: 1000 }), Type.Null()]),
+    asrSkippedSegments: Type.Optional(
+      Count(
+        'Speech segments starting in this window that ASR skipped because it fell behind real time (live lessons); the counts above leave them out. Absent: none skipped.',
+      ),
+    ),
   },
   { additionalProperties: false },
 );

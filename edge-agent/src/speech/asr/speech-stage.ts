@@ -114,7 +114,7 @@ export class SpeechStage {
 }
 
 /** The role with the most overlap; overlapped or unattributed speech is 'unknown' [PRIV-5]. */
-function roleOf(t: TimedText, roles: RoleSegment[] | null): SpeakerRole {
+export function roleOf(t: TimedText, roles: readonly RoleSegment[] | null): SpeakerRole {
   if (!roles) return 'unknown';
   let teacher = 0;
   let student = 0;

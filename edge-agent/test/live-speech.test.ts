@@ -1,0 +1,232 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { validateMessage, type WindowV1 } from '@classroom/protocol';
+import { windowFixture } from '@classroom/protocol/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LiveSource } from '../src/capture/live-source.ts';
+import { loadProfile } from '../src/config/load-profile.ts';
+import type { DeviceProfile } from '../src/config/profile-schema.ts';
+import { silentLogger } from '../src/log.ts';
+import { DEFAULT_MANIFEST_PATH } from '../src/paths.ts';
+import { analyzeLive } from '../src/pipeline/analyze-live.ts';
+import type { AgentMessage } from '../src/pipeline/types.ts';
+import { LiveSpeechStage } from '../src/speech/asr/live-speech-stage.ts';
+import type { TimedText, Transcriber } from '../src/speech/asr/types.ts';
+import { loadWhisperBinding } from '../src/speech/asr/whisper-binding.ts';
+import { FLANDERS, INSTRUCTION_TYPES, TALK_MOVES } from '../src/speech/index.ts';
+import { audio, decodeAll, tempDir } from './helpers.ts';
+import { startLiveAudioServer, type LiveAudioServer } from './live-audio-server.ts';
+import { buildTestWhisperModel } from './whisper-test-model.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const RATE = 16_000;
+
+/** A transcriber that answers each segment with fixed text after `delayMs` (no model needed). */
+function fakeTranscriber(text: string, delayMs = 0): Transcriber & { calls: number } {
+  return {
+    calls: 0,
+    async transcribe(pcm: Float32Array, offsetS: number): Promise<TimedText[]> {
+      this.calls += 1;
+      await sleep(delayMs);
+      return [{ text, startS: offsetS, endS: offsetS + pcm.length / RATE }];
+    },
+    async close() {},
+  };
+}
+
+/** Every string value anywhere in a message (keys are enum names, checked separately). */
+function stringValues(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) value.forEach((v) => stringValues(v, out));
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => stringValues(v, out));
+  return out;
+}
+
+/** The no-free-text check of the file pipeline's ASR test, on any published message [PRIV-1, PRIV-2]. */
+function expectNoFreeText(message: unknown): void {
+  const categories = new Set<string>([...INSTRUCTION_TYPES, ...TALK_MOVES]);
+  const flanders = new Set<string>(FLANDERS);
+  const speech = (message as Partial<WindowV1>).speech;
+  if (speech) {
+    for (const k of Object.keys(speech.categoryCounts)) expect(categories.has(k), k).toBe(true);
+    for (const k of Object.keys(speech.transitions)) {
+      const [a, b, extra] = k.split('>');
+      expect(flanders.has(a!) && flanders.has(b!) && extra === undefined, k).toBe(true);
+    }
+  }
+  // Identifiers and enum values only: no spaces, no CJK, nothing that could be a transcript.
+  for (const s of stringValues(message)) expect(s, s).toMatch(/^[A-Za-z0-9._:/-]{1,80}$/);
+}
+
+let profile: DeviceProfile;
+beforeAll(async () => {
+  profile = { ...(await loadProfile('generic-x86-64')), windowS: 5 };
+});
+
+describe('live speech stage (fake transcriber)', () => {
+  const teacher = [{ role: 'teacher' as const, startS: 0, endS: 20 }];
+
+  it('transcribes closed segments off the audio path, holds their window until then, keeps no text', async () => {
+    const asr = fakeTranscriber('What is seven times eight?', 30);
+    const stage = LiveSpeechStage.create(asr, null, profile, { logger: silentLogger });
+    stage.pushAudio(0, new Float32Array(8 * RATE).fill(0.01));
+    stage.addSegments([
+      { startS: 1, endS: 2.5 },
+      { startS: 3, endS: 4 },
+    ]);
+    expect(stage.holdS(8)).toBe(1); // window 0 must wait for the first segment's text
+    await stage.settle();
+    expect(stage.holdS(8)).toBe(8);
+    const section = stage.take(0, 5, teacher)!;
+    expect(section.teacherQuestions).toBe(2);
+    expect(section.asrSkippedSegments).toBeUndefined();
+    expect(JSON.stringify(section)).not.toContain('seven');
+    expect(stage.stats).toMatchObject({ transcribed: 2, skipped: 0 });
+    expect(asr.calls).toBe(2);
+    await stage.close();
+  });
+
+  it('when ASR falls behind real time: segments skipped and counted in their window, windows not held past the limit', async () => {
+    const asr = fakeTranscriber('okay so what did you get', 400);
+    const stage = LiveSpeechStage.create(asr, null, profile, {
+      logger: silentLogger,
+      limits: { maxQueued: 2, maxDelayS: 0.15 },
+    });
+    stage.pushAudio(0, new Float32Array(10 * RATE));
+    // Five segments at once: one decodes, two wait, the two oldest waiting are skipped at once.
+    stage.addSegments([0.5, 1.5, 2.5, 3.5, 4.2].map((s) => ({ startS: s, endS: s + 0.5 })));
+    expect(stage.stats.skipped).toBe(2);
+    expect(stage.holdS(9)).toBe(0.5);
+    await sleep(250);
+    // Past the delay limit: the waiting ones are skipped, the running one no longer holds window 0.
+    expect(stage.holdS(9)).toBe(9);
+    const w0 = stage.take(0, 5, teacher)!;
+    expect(w0.asrSkippedSegments).toBe(4);
+    expect(w0.teacherQuestions).toBe(0); // skipped speech is not counted as statements either
+    await stage.settle(2000);
+    // The running segment's text came after its window had gone: skipped as late, said in the next.
+    const w1 = stage.take(1, 10, teacher)!;
+    expect(w1.asrSkippedSegments).toBe(1);
+    expect(stage.stats).toMatchObject({ transcribed: 0, skipped: 5 });
+    await stage.close();
+  });
+
+  it('without a model: speech null with "no-model" (never zeros), and a gap window is "source-gap"', async () => {
+    const noModel = {
+      ...profile,
+      speech: { enabled: true, model: 'whisper-not-in-manifest', language: 'auto' as const, threads: 1 },
+    };
+    const stage = await LiveSpeechStage.open(noModel, { logger: silentLogger });
+    expect(stage.active).toBe(false);
+    const w = windowFixture({ index: 0 });
+    stage.fill(w, stage.take(0, 5, null));
+    expect(w.speech).toBeNull();
+    expect(w.unavailable.speech).toBe('no-model');
+
+    const live = LiveSpeechStage.create(fakeTranscriber('hello'), null, profile, { logger: silentLogger });
+    const gap = windowFixture({ index: 0, coverageS: 0 });
+    live.fill(gap, live.take(0, 5, null));
+    expect(gap.speech).toBeNull();
+    expect(gap.unavailable.speech).toBe('source-gap');
+    await live.close();
+  });
+});
+
+/** Raw PCM over HTTP; tiny probing so ffmpeg starts at once (as in live-capture.test.ts). */
+const RAW_PCM_INPUT = [
+  '-f',
+  's16le',
+  '-ar',
+  '16000',
+  '-ac',
+  '1',
+  '-probesize',
+  '32',
+  '-analyzeduration',
+  '0',
+];
+const binding = loadWhisperBinding();
+
+describe.skipIf(!binding.ok)('live analysis with whisper.cpp (random tiny-shaped model)', () => {
+  let server: LiveAudioServer;
+  let manifestPath: string;
+  beforeAll(async () => {
+    const model = buildTestWhisperModel();
+    const manifest = JSON.parse(readFileSync(DEFAULT_MANIFEST_PATH, 'utf8')) as { models: unknown[] };
+    manifest.models.push({
+      id: 'whisper-test-tiny',
+      task: 'asr',
+      runtime: 'whisper.cpp',
+      file: model.path,
+      sha256: model.sha256,
+      bytes: model.bytes,
+      source: 'https://huggingface.co/ggerganov/whisper.cpp',
+      licence: 'MIT',
+      input: { sampleRate: 16000, tensors: [{ name: 'pcm', dtype: 'float32', shape: ['N'] }] },
+    });
+    manifestPath = path.join(tempDir('live-speech-'), 'manifest.json');
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    // JFK looped: 11 s of speech with pauses, paced in real time.
+    server = await startLiveAudioServer(await decodeAll(audio('english/jfk.wav')));
+  }, 120_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  async function runLive(p: DeviceProfile, ms: number) {
+    const messages: AgentMessage[] = [];
+    const source: LiveSource = { kind: 'url', url: server.url, extraInputArgs: RAW_PCM_INPUT };
+    const live = analyzeLive(source, {
+      profile: p,
+      manifestPath,
+      sink: (m) => void messages.push(m),
+      tickMs: 200,
+    });
+    await live.start();
+    await sleep(ms);
+    const summary = await live.stop();
+    for (const m of messages) {
+      expect(() => validateMessage(JSON.parse(JSON.stringify(m.message)))).not.toThrow();
+      expectNoFreeText(m.message);
+    }
+    const windows = messages.filter((m) => m.kind === 'metrics').map((m) => m.message as WindowV1);
+    return { live, summary, windows };
+  }
+
+  it('fills `speech` in each live window from whisper.cpp on the closed VAD segments; messages carry no text [PRIV-1]', async () => {
+    const speechProfile: DeviceProfile = {
+      ...profile,
+      speech: { enabled: true, model: 'whisper-test-tiny', language: 'en', threads: 2 },
+    };
+    const { live, windows } = await runLive(speechProfile, 12_000);
+    const stats = live.speechStats!;
+    console.log(
+      'live speech',
+      stats,
+      windows.map((w) => ({ i: w.index, cov: w.coverageS, skipped: w.speech?.asrSkippedSegments ?? 0 })),
+    );
+    expect(windows.length).toBeGreaterThanOrEqual(2);
+    expect(stats.transcribed).toBeGreaterThan(0); // whisper.cpp really decoded live segments
+    expect(stats.asrMs).toBeGreaterThan(0);
+    for (const w of windows.filter((x) => x.coverageS > 0)) {
+      expect(w.speech).not.toBeNull();
+      expect(w.unavailable.speech).toBeUndefined();
+    }
+    // Every segment is accounted for: decoded, or skipped and said so in a window.
+    const reported = windows.reduce((a, w) => a + (w.speech?.asrSkippedSegments ?? 0), 0);
+    expect(reported).toBe(stats.skipped);
+  }, 60_000);
+
+  it('without the model file: every live window has speech null, "no-model"', async () => {
+    const missing: DeviceProfile = {
+      ...profile,
+      speech: { enabled: true, model: 'whisper-not-in-manifest', language: 'en', threads: 1 },
+    };
+    const { windows } = await runLive(missing, 3_000);
+    expect(windows.length).toBeGreaterThan(0);
+    for (const w of windows) {
+      expect(w.speech).toBeNull();
+      expect(w.unavailable.speech).toBe('no-model');
+    }
+  }, 30_000);
+});
