@@ -89,6 +89,10 @@ const GAP_TOLERANCE_S = 0.25;
  * - one room mic: LiveRoleStage clusters the speech heard so far with the file pipeline's code and
  *   LiveRoleHold sends each window holdS after its end with its roles decided (why a hold: see
  *   live-role-hold.ts); with the profile's audio.liveRoles.enabled false, roles are null, "disabled".
+ *
+ * Speech: LiveSpeechStage runs ASR on each closed VAD segment beside the audio path; windows wait
+ * (bounded) for their segments' text, and segments ASR could not keep up with are skipped and
+ * counted in the window (see live-speech-stage.ts). Utterance text lives until its window is sent.
  */
 export class LiveAnalysis {
   readonly #source: LiveSource;
