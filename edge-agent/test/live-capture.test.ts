@@ -23,7 +23,7 @@ const RAW_PCM_INPUT = [
   '-analyzeduration',
   '0',
 ];
-/** The drill cuts the source for 30 s; 3 s shows the same behaviour in a short test. */
+/** A short cut for the quick suite; the real 30 s drill is live-outage-30s.test.ts. */
 const OUTAGE_MS = 3000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
