@@ -15,9 +15,9 @@ describe('discourse accuracy floors', () => {
       questions: { sentences: { all: { f1: number; precision: number }; teacher: { f1: number } } };
       talkmoves: { macroF1: number };
     };
-    expect(r.questions.sentences.all.f1).toBeGreaterThanOrEqual(0.71); // measured 0.734
-    expect(r.questions.sentences.all.precision).toBeGreaterThanOrEqual(0.8); // measured 0.826
-    expect(r.questions.sentences.teacher.f1).toBeGreaterThanOrEqual(0.72); // measured 0.747
+    expect(r.questions.sentences.all.f1).toBeGreaterThanOrEqual(0.71); // measured 0.736
+    expect(r.questions.sentences.all.precision).toBeGreaterThanOrEqual(0.81); // measured 0.839
+    expect(r.questions.sentences.teacher.f1).toBeGreaterThanOrEqual(0.72); // measured 0.748
     expect(r.talkmoves.macroF1).toBeGreaterThanOrEqual(0.39); // measured 0.412
   });
 
@@ -53,6 +53,8 @@ describe('question cues', () => {
     ['you divided both sides by two right', true],
     ['this one looks bigger doesn’t it', true],
     ['so then how many are left over', true],
+    ["oh that's okay", false],
+    ['yes you are right', false],
     ["that's a nice way to do it", false],
     ['open your books to page twelve', false],
   ] as const)('%s → %s', (text, expected) => {
