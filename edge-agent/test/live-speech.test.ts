@@ -111,6 +111,28 @@ describe('live speech stage (fake transcriber)', () => {
     await stage.close();
   });
 
+  it('a decode that never returns neither holds windows nor hangs the lesson end', async () => {
+    let freed = false;
+    const hung: Transcriber = {
+      transcribe: () => new Promise<TimedText[]>(() => {}),
+      async close() {
+        freed = true;
+      },
+    };
+    const stage = LiveSpeechStage.create(hung, null, profile, {
+      logger: silentLogger,
+      limits: { maxDelayS: 0.1 },
+    });
+    stage.pushAudio(0, new Float32Array(4 * RATE));
+    stage.addSegments([{ startS: 1, endS: 2 }]);
+    await sleep(150);
+    expect(stage.holdS(4)).toBe(4);
+    const t0 = Date.now();
+    await stage.close();
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(freed).toBe(false); // never freed under a running decode
+  });
+
   it('without a model: speech null with "no-model" (never zeros), and a gap window is "source-gap"', async () => {
     const noModel = {
       ...profile,

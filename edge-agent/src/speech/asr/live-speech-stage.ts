@@ -210,7 +210,20 @@ export class LiveSpeechStage {
     this.#queue.length = 0;
     this.#texts = [];
     this.#audio.clear();
-    await this.#pump;
+    // A decode that never returns must not hang the lesson end; freeing the model under it could
+    // crash the process, so then the model is left to the process exit instead.
+    const waitMs = this.#limits.maxDelayS * 1000 * 2;
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      this.#pump.then(() => true),
+      new Promise<false>((r) => (timer = setTimeout(() => r(false), waitMs))),
+    ]);
+    clearTimeout(timer);
+    this.#texts = []; // a decode finishing meanwhile may have added text
+    if (!finished) {
+      this.log.warn({ waitMs }, 'ASR decode still running at lesson end; model not freed');
+      return;
+    }
     this.#busy = null;
     await this.transcriber?.close();
     if (this.transcriber)
