@@ -37,7 +37,7 @@ export const DEFAULT_LIVE_ROLE_SETTINGS: LiveRoleSettings = { holdS: 60, reclust
 /**
  * Late in a lesson one fit costs about 80 ms (400-point agglomerative clustering, k-means over
  * every block) and changes little: past reclusterS / RECLUSTER_SHARE (5 min by default) the period
- * grows with the lesson, so the fits of a 45-minute lesson are about 30, not 90 (docs/accuracy.md).
+ * grows with the lesson: a 45-minute lesson has 27 fits instead of 62 (docs/accuracy.md).
  */
 const RECLUSTER_SHARE = 0.1;
 
