@@ -56,6 +56,13 @@ describe('live single-microphone roles (LiveRoleStage)', () => {
     expect(seconds(decided, 'student', 27, 30)).toBeGreaterThan(2.5);
     expect(stage.stats.fits).toBeGreaterThanOrEqual(2);
     stage.clear();
+    // A quiet minute holds no feature blocks once its time is decided.
+    stage.beginRun(t);
+    stage.pushAudio(new Float32Array(60 * 16_000));
+    expect(stage.stats.heldBlocks).toBeGreaterThan(200);
+    stage.decide(t + 59, t + 60);
+    expect(stage.stats.heldBlocks).toBeLessThanOrEqual(4);
+    stage.clear();
     expect(stage.finish(t)).toEqual([]);
   });
 

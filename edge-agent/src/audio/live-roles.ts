@@ -102,8 +102,8 @@ export class LiveRoleStage {
   }
 
   /** Cluster fits so far and their CPU time, ms (for the cost figures). */
-  get stats(): { fits: number; fitMs: number; speechS: number } {
-    return { fits: this.#fits, fitMs: this.#fitMs, speechS: this.#speechS };
+  get stats(): { fits: number; fitMs: number; speechS: number; heldBlocks: number } {
+    return { fits: this.#fits, fitMs: this.#fitMs, speechS: this.#speechS, heldBlocks: this.#blocks.length };
   }
 
   /** Continuous audio starts at offsetS (lesson start, or after a source gap): fresh features. */
@@ -140,6 +140,7 @@ export class LiveRoleStage {
    */
   decide(untilS: number, nowS: number): RoleSegment[] {
     this.#match();
+    this.#prune(untilS);
     const due: PendingSegment[] = [];
     while (this.#pending[0] && this.#pending[0].seg.startS < untilS) due.push(this.#pending.shift()!);
     if (!due.length) return [];
@@ -193,6 +194,17 @@ export class LiveRoleStage {
         first,
       });
     }
+  }
+
+  /**
+   * Drops blocks no segment can claim any more, so a long quiet stretch holds no features: the
+   * caller decides up to untilS only once the VAD is final there (its window closed), so any
+   * segment still to come starts after it.
+   */
+  #prune(untilS: number): void {
+    const keepFrom = Math.min(untilS, this.#waiting[0]?.startS ?? Infinity);
+    const n = this.#blocks.findIndex((b) => b.startS + 0.125 >= keepFrom);
+    this.#blocks.splice(0, n < 0 ? this.#blocks.length : n);
   }
 
   #fit(nowS: number): void {
