@@ -77,11 +77,17 @@ try {
   if (want('diagnostics')) sections.diagnostics = runJson('scripts/bench/diagnostics.ts', []);
   // Speech recognition: whisper.cpp real-time factor per thread count (tiny-shaped model).
   if (want('asr')) sections.asr = runJson('scripts/bench/asr.ts', []);
-  // Vision: CPU ms per analysed 1080p frame by stage, for the default pose model and the faster one.
+  // Vision: CPU ms per analysed 1080p frame by stage and the pose reuse share, per clip (a still
+  // photo, two rooms' photo sequences with real motion, a street walked through), for the default
+  // pose model and the faster one; `noReuse*`: the still clip with the pose motion gate off.
   if (want('vision'))
     sections.vision = {
       thunder: runJson('scripts/bench/vision-frame.ts', []),
       lightning: runJson('scripts/bench/vision-frame.ts', ['--pose', 'movenet-lightning']),
+      noReuseThunder: runJson('scripts/bench/vision-frame.ts', ['--no-reuse', '--clips', 'still']),
+      noReuseLightning: runJson('scripts/bench/vision-frame.ts', [
+        ...['--no-reuse', '--clips', 'still', '--pose', 'movenet-lightning'],
+      ]),
     };
   // District scale [issue 11]: Mosquitto + PostgreSQL on 127.0.0.1, 5,000 simulated classrooms
   // for BENCH_SCALE_S (default 60) s, the maximum ingest rates, and a semester cohort query.

@@ -1,16 +1,16 @@
 /**
- * Child process of `npm run bench` (or `npx tsx scripts/bench/vision-frame.ts [image] [--pose
- * movenet-lightning]`): CPU cost of the vision stage per analysed 1080p frame, printed as one
- * JSON object. A 20 s 1080p25 H.264
- * clip is made from one real classroom photo in a temporary folder (deleted afterwards), decoded
- * at the vision rate, and each frame goes through the default backend with the stages timed apart
- * in process CPU time.
+ * Child process of `npm run bench` (or `npx tsx scripts/bench/vision-frame.ts [--pose
+ * movenet-lightning] [--no-reuse] [--max-age <s>] [--max-runs <n>] [--clips still,...]`): CPU
+ * cost of the vision stage per analysed 1080p frame, printed as one JSON object with one entry
+ * per clip. Clips (vision-clips.ts) are made in a temporary folder, deleted afterwards, decoded at
+ * the vision rate (one frame per 2 s), and each frame goes through the default backend with the
+ * stages timed apart in process CPU time. `--no-reuse` turns the pose motion gate off (the cost
+ * before it); `--max-age`, `--max-runs` try other gate settings (pose-gate.ts).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { decodeVideo, ffmpegPath } from '@classroom/edge-agent';
+import { decodeVideo } from '@classroom/edge-agent';
 import { analyzeFrame } from '../../edge-agent/src/vision/analyze-frame.ts';
 import { toWorkingSize } from '../../edge-agent/src/vision/preprocess.ts';
 import {
@@ -18,43 +18,53 @@ import {
   type TfjsWasmBackendSettings,
 } from '../../edge-agent/src/vision/settings-schema.ts';
 import { TfjsWasmBackend } from '../../edge-agent/src/vision/tfjs-wasm-backend.ts';
+import { availableClips, makeClip, type Clip, type ClipName } from './vision-clips.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
+const dataDir = path.resolve(root, '../shared/data/vision');
 const argv = process.argv.slice(2);
-const poseAt = argv.indexOf('--pose');
-const poseArg = poseAt >= 0 ? argv.splice(poseAt, 2)[1] : process.env.VISION_POSE;
-const image = argv[0] ?? path.resolve(root, '../shared/data/vision/ccnu-classroom/images/0187.jpg');
-const clipS = 20;
+const option = (name: string): string | undefined => {
+  const at = argv.indexOf(name);
+  return at >= 0 ? argv.splice(at, 2)[1] : undefined;
+};
+const poseArg = option('--pose') ?? process.env.VISION_POSE;
+const clipsArg = option('--clips');
+const maxAgeArg = option('--max-age');
+const maxRunsArg = option('--max-runs');
+const noReuse = argv.includes('--no-reuse');
 const settings = DEFAULT_VISION_SETTINGS;
+const defaults = settings.backend as TfjsWasmBackendSettings;
 // `--pose movenet-lightning` measures the faster pose model with everything else unchanged.
-const pose = poseArg === 'movenet-lightning' ? ('movenet-lightning' as const) : undefined;
-const backendSettings = { ...(settings.backend as TfjsWasmBackendSettings), ...(pose ? { pose } : {}) };
+const pose = poseArg === 'movenet-lightning' ? ('movenet-lightning' as const) : defaults.pose;
+const { poseReuse: defaultReuse, ...withoutReuse } = defaults;
+// `--max-age <s>` and `--max-runs <n>` try other gate settings.
+const poseReuse = defaultReuse && {
+  ...defaultReuse,
+  ...(maxAgeArg ? { maxAgeS: Number(maxAgeArg) } : {}),
+  ...(maxRunsArg ? { maxRunsPerFrame: Number(maxRunsArg) } : {}),
+};
+const backendSettings: TfjsWasmBackendSettings = noReuse
+  ? { ...withoutReuse, pose }
+  : { ...withoutReuse, pose, ...(poseReuse ? { poseReuse } : {}) };
 const fps = 1 / settings.intervalS;
-const tmp = mkdtempSync(path.join(tmpdir(), 'bench-vision-'));
 const r1 = (v: number) => Math.round(v * 10) / 10;
 /** Process CPU time, ms: on a shared machine wall time would count other people's work. */
 const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
-try {
-  const clip = path.join(tmp, 'classroom-1080p.mp4');
-  execFileSync(ffmpegPath(), [
-    ...['-hide_banner', '-loglevel', 'error', '-loop', '1', '-i', image, '-t', String(clipS)],
-    ...['-vf', 'scale=1920:1080,noise=alls=8:allf=t', '-r', '25', '-c:v', 'libx264', '-preset', 'veryfast'],
-    ...['-pix_fmt', 'yuv420p', clip],
-  ]);
+
+async function benchClip(clip: Clip): Promise<object> {
   const backend = new TfjsWasmBackend(backendSettings);
   await backend.start();
   let decodeCpuMs = 0;
   const stages = { sharpResizeMs: 0, tensorMs: 0, detectMs: 0, poseMs: 0, rulesMs: 0 };
   let frames = 0;
-  let detectorRuns = 0;
   let persons = 0;
-  const cpu0 = process.cpuUsage();
+  let hands = 0;
   // Full-size 1080p frames from ffmpeg, so the sharp downscale is measured as it runs on a device
   // whose decoder cannot scale; the pipeline itself asks ffmpeg for the working width directly.
-  for await (const frame of decodeVideo(clip, {
+  for await (const frame of decodeVideo(clip.file, {
     fps,
     width: 1920,
     sourceWidth: 1920,
@@ -68,7 +78,7 @@ try {
     stages.sharpResizeMs += cpuMs() - s0;
     const { persons: found, timings } = await backend.estimate(small, { timeS: frame.ptsS });
     const r0 = cpuMs();
-    analyzeFrame(found, small.width, small.height, settings);
+    hands += analyzeFrame(found, small.width, small.height, settings).handsRaised;
     stages.rulesMs += cpuMs() - r0;
     stages.tensorMs += timings.preprocessMs;
     stages.detectMs += timings.detectMs;
@@ -76,41 +86,62 @@ try {
     persons += found.length;
     frames += 1;
   }
-  const agentCpu = process.cpuUsage(cpu0);
-  detectorRuns = backend.detectorRuns;
+  const { detectorRuns } = backend;
+  const reuse = backend.poseReuse;
   await backend.stop();
-  const per = (v: number) => r1(v / frames);
-  const perFrameTotal = per(
-    stages.sharpResizeMs + stages.tensorMs + stages.detectMs + stages.poseMs + stages.rulesMs,
-  );
-  const decodePerFrame = per(decodeCpuMs);
-  const framesPerMinute = 60 / settings.intervalS;
+  const per = (v: number) => r1(v / Math.max(1, frames));
+  const preprocess = stages.sharpResizeMs + stages.tensorMs;
+  const visionTotal = per(preprocess + stages.detectMs + stages.poseMs + stages.rulesMs);
+  const poseRuns = persons - reuse.reused;
+  return {
+    clip: clip.what,
+    framesAnalysed: frames,
+    detectorRuns,
+    personsPerFrame: r1(persons / Math.max(1, frames)),
+    handsRaisedPerFrame: r1(hands / Math.max(1, frames)),
+    // Share of person crops whose pose the motion gate reused (0 with --no-reuse).
+    poseReuseShare: persons ? Math.round((reuse.reused / persons) * 1000) / 1000 : null,
+    // Of those, crops that had moved or aged but waited for the per-frame cap.
+    poseDeferredShare: persons ? Math.round((reuse.deferred / persons) * 1000) / 1000 : null,
+    poseRunsPerFrame: per(poseRuns),
+    msPerFrame: {
+      // ffmpeg's CPU for the whole clip (every frame is decoded, 25 fps) divided by analysed frames.
+      decode: per(decodeCpuMs),
+      preprocess: per(preprocess),
+      sharpResize1080To1280: per(stages.sharpResizeMs),
+      tensorUpload: per(stages.tensorMs),
+      detectAmortised: per(stages.detectMs),
+      detectPerRun: detectorRuns ? r1(stages.detectMs / detectorRuns) : null,
+      // MoveNet runs plus the gate's crop signatures and decisions.
+      pose: per(stages.poseMs),
+      posePerRun: poseRuns ? r1(stages.poseMs / poseRuns) : null,
+      rules: per(stages.rulesMs),
+      visionTotal,
+      totalWithDecode: r1(visionTotal + per(decodeCpuMs)),
+    },
+    cpuSecondsPerLessonMinute: {
+      rateFramesPerMinute: 60 / settings.intervalS,
+      decode: r1((decodeCpuMs / 1000 / clip.durationS) * 60),
+      vision: r1((visionTotal * 60) / settings.intervalS / 1000),
+    },
+  };
+}
+
+const tmp = mkdtempSync(path.join(tmpdir(), 'bench-vision-'));
+try {
+  const have = availableClips(dataDir);
+  const wanted = clipsArg ? (clipsArg.split(',') as ClipName[]) : have;
+  const clips: Record<string, object> = {};
+  for (const name of wanted.filter((n) => have.includes(n))) {
+    const clip = makeClip(name, dataDir, tmp, argv[0]);
+    clips[name] = await benchClip(clip);
+    rmSync(clip.file, { force: true });
+  }
   console.log(
     JSON.stringify({
-      image: path.basename(image),
-      clip: `${clipS} s 1920x1080 H.264 25 fps`,
       backend: { ...backendSettings, tiles: `${backendSettings.tiles.cols}x${backendSettings.tiles.rows}` },
-      framesAnalysed: frames,
-      detectorRuns,
-      personsPerFrame: r1(persons / frames),
-      msPerFrame: {
-        // ffmpeg's CPU for the whole clip (every frame is decoded, 25 fps) divided by analysed frames.
-        decode: decodePerFrame,
-        sharpResize1080To1280: per(stages.sharpResizeMs),
-        tensorUpload: per(stages.tensorMs),
-        detectAmortised: per(stages.detectMs),
-        detectPerRun: detectorRuns ? r1(stages.detectMs / detectorRuns) : null,
-        pose: per(stages.poseMs),
-        posePerPerson: persons ? r1(stages.poseMs / persons) : null,
-        rules: per(stages.rulesMs),
-        visionTotal: perFrameTotal,
-      },
-      cpuSecondsPerLessonMinute: {
-        rateFramesPerMinute: framesPerMinute,
-        decode: r1((decodeCpuMs / 1000 / clipS) * 60),
-        vision: r1((perFrameTotal * framesPerMinute) / 1000),
-        agentProcessMeasured: r1((((agentCpu.user + agentCpu.system) / 1e6) * 60) / clipS),
-      },
+      intervalS: settings.intervalS,
+      clips,
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     }),
   );

@@ -32,6 +32,28 @@ export const TfjsWasmBackend = Type.Object(
     minDetectionScore: Fraction('Person detection threshold.'),
     /** Re-run the detector at most this often, s; pose runs on every analysed frame. */
     detectEveryS: Type.Number({ minimum: 0, maximum: 600 }),
+    /**
+     * Motion gating of the pose model (pose-gate.ts): a person whose crop changed in at most
+     * `maxChange` of its 16×16 grey cells since its last pose run keeps that pose, for at most
+     * `maxAgeS`; `maxRunsPerFrame` caps the runs of one frame. Absent or `maxChange` 0: pose runs
+     * on every person of every analysed frame.
+     */
+    poseReuse: Type.Optional(
+      Type.Object(
+        {
+          maxChange: Fraction('Share of changed cells up to which the last pose is reused.'),
+          maxAgeS: Type.Number({ minimum: 0, maximum: 600, description: 'Re-run at least this often, s.' }),
+          maxRunsPerFrame: Type.Optional(
+            Type.Integer({
+              minimum: 0,
+              maximum: 1000,
+              description: 'Cap on pose runs per frame, most moved first (0: none); bounds CPU.',
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -85,6 +107,7 @@ export const DEFAULT_VISION_SETTINGS: VisionSettings = {
     tiles: { cols: 2, rows: 2, overlap: 0.25 },
     minDetectionScore: 0.2,
     detectEveryS: 10,
+    poseReuse: { maxChange: 0.03, maxAgeS: 20 },
   },
   intervalS: 2,
   minStudents: 5,

@@ -8,8 +8,11 @@ import { VisionWindows } from './window-aggregator.ts';
 
 /**
  * The vision stage of the pipeline: takes decoded frames (RGB in memory), analyses one per
- * `intervalS`, and keeps only per-window sums. A frame's pixels and keypoints are dropped as soon as
- * it is analysed [PRIV-1, PRIV-2]. If the models cannot load, every window says why.
+ * `intervalS`, and keeps only per-window sums. A frame's pixels are dropped as soon as it is
+ * analysed [PRIV-1]; with `poseReuse` the backend keeps, in memory only, each person's last
+ * keypoints and a 16×16 grey signature of its crop until its next pose run (at most `maxAgeS`),
+ * or until it leaves the frame or the stage stops (pose-gate.ts) [PRIV-2]. If the models cannot
+ * load, every window says why.
  */
 export class VisionStage {
   readonly #settings: VisionSettings;

@@ -2,10 +2,11 @@ import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { detectPersons, mergeDetections, type Detection } from './centernet-detector.ts';
 import { tiles } from './geometry.ts';
 import { estimatePoses, poseCrop } from './movenet-pose.ts';
+import { PoseGate } from './pose-gate.ts';
 import { toWorkingSize } from './preprocess.ts';
 import type { TfjsWasmBackendSettings } from './settings-schema.ts';
 import { loadTfjsModel, tf } from './tfjs-runtime.ts';
-import type { PersonPose, PoseBackend, PoseTimings, RgbFrame } from './types.ts';
+import type { Box, Keypoint, PersonPose, PoseBackend, PoseTimings, RgbFrame } from './types.ts';
 
 /** CPU time of this process (all its threads: sharp's workers too), ms; wall time lies on a busy machine. */
 function cpuMs(): number {
@@ -20,7 +21,8 @@ const POSE_PAD = 1.3;
  * Detector-first pose (type "tfjs-wasm"): CenterNet on the whole frame plus overlapping tiles (so
  * the small students at the back are found), merged by NMS; then MoveNet Lightning on each person's
  * square crop. The detector's boxes are reused for `detectEveryS` (students stay in their seats);
- * pose runs on every frame. All tensors live in WASM memory and are freed per frame [PRIV-1].
+ * with `poseReuse`, a person whose crop barely changed keeps its last pose (pose-gate.ts), else
+ * pose runs on every person. All tensors live in WASM memory and are freed per frame [PRIV-1].
  */
 export class TfjsWasmBackend implements PoseBackend {
   readonly type = 'tfjs-wasm';
@@ -29,12 +31,21 @@ export class TfjsWasmBackend implements PoseBackend {
   #detector: GraphModel | null = null;
   #pose: GraphModel | null = null;
   #cached: { atS: number; width: number; dets: Detection[] } | null = null;
+  readonly #gate: PoseGate | null;
   /** How many frames ran the detector (the others reused its boxes). */
   detectorRuns = 0;
 
   constructor(settings: TfjsWasmBackendSettings, options: { manifestPath?: string } = {}) {
     this.#settings = settings;
     this.#manifestPath = options.manifestPath;
+    const reuse = settings.poseReuse;
+    this.#gate = reuse && reuse.maxChange > 0 ? new PoseGate(reuse) : null;
+  }
+
+  /** Person crops seen and those whose pose was reused by the motion gate (0 when it is off). */
+  get poseReuse(): { seen: number; reused: number; deferred: number } {
+    const g = this.#gate;
+    return { seen: g?.seen ?? 0, reused: g?.reused ?? 0, deferred: g?.deferred ?? 0 };
   }
 
   async start(): Promise<void> {
@@ -58,10 +69,11 @@ export class TfjsWasmBackend implements PoseBackend {
     try {
       const dets = await this.#detections(tensor, frame, options.timeS);
       const t2 = cpuMs();
-      const keypoints = await estimatePoses(
-        this.#pose,
+      const keypoints = await this.#poses(
         tensor,
+        frame,
         dets.map((d) => poseCrop(d.box, POSE_PAD)),
+        options.timeS,
       );
       const t3 = cpuMs();
       const persons = dets.map((d, i) => ({
@@ -73,6 +85,28 @@ export class TfjsWasmBackend implements PoseBackend {
     } finally {
       tensor.dispose();
     }
+  }
+
+  /** MoveNet on every crop, or only on the crops the motion gate says moved (frame times known). */
+  async #poses(
+    tensor: tf.Tensor3D,
+    frame: RgbFrame,
+    crops: Box[],
+    timeS: number | undefined,
+  ): Promise<Keypoint[][]> {
+    const pose = this.#pose as GraphModel;
+    if (!this.#gate || timeS === undefined) return estimatePoses(pose, tensor, crops);
+    const decisions = this.#gate.decide(frame, crops, timeS);
+    const run = decisions.flatMap((d, i) => (d.reuse ? [] : [i]));
+    const fresh = await estimatePoses(
+      pose,
+      tensor,
+      run.map((i) => crops[i] as Box),
+    );
+    const out = decisions.map((d) => d.reuse ?? []);
+    run.forEach((i, j) => (out[i] = fresh[j] ?? []));
+    this.#gate.remember(decisions, crops, out, timeS);
+    return out;
   }
 
   async #detections(tensor: tf.Tensor3D, frame: RgbFrame, timeS: number | undefined): Promise<Detection[]> {
@@ -103,5 +137,6 @@ export class TfjsWasmBackend implements PoseBackend {
     this.#detector = null;
     this.#pose = null;
     this.#cached = null;
+    this.#gate?.reset();
   }
 }
