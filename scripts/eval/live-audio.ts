@@ -1,7 +1,7 @@
 /**
- * `npm run eval -- live-audio [--hold S] [--recluster S] <folder> [<folder> ...]`: the live
- * pipeline's single-microphone speaker roles (LiveAnalysis with live roles, fed each recording as
- * a file-backed live source) against the same human labels as the `audio` task, beside the file
+ * `npm run eval -- live-audio [--realtime] [--hold S] [--recluster S] <folder> [<folder> ...]`:
+ * the live pipeline's single-microphone speaker roles (LiveAnalysis with live roles, fed each
+ * recording as a file-backed live source, or with --realtime served in real time) against the same human labels as the `audio` task, beside the file
  * pipeline's roles on the same audio. Teacher precision / recall / F1 per 10 ms frame, pooled and
  * per file; the lag of each window (audio seconds between its end and its sending); the cost of
  * the periodic re-clustering. See docs/accuracy.md.
@@ -9,9 +9,11 @@
 import path from 'node:path';
 import type { LiveRoleSettings } from '../../edge-agent/src/audio/live-roles.ts';
 import type { RoleSegment } from '../../edge-agent/src/audio/role-types.ts';
+import { decodeAudio } from '../../edge-agent/src/capture/decode-audio.ts';
 import { probeFile } from '../../edge-agent/src/capture/probe.ts';
 import { analyzeFile, loadProfile, SileroVad } from '../../edge-agent/src/index.ts';
 import { analyzeLive } from '../../edge-agent/src/pipeline/analyze-live.ts';
+import { startLiveAudioServer } from '../../edge-agent/test/live-audio-server.ts';
 import { teacherSpeakers } from './audio.ts';
 import {
   FRAME_S,
@@ -28,6 +30,8 @@ import { readReferenceFolder, type ReferenceFile } from './lib/reference-folder.
 
 export interface LiveAudioEvalOptions {
   liveRoles?: Partial<LiveRoleSettings>;
+  /** Serve each recording in real time over HTTP instead of reading it at full speed. */
+  realtime?: boolean;
 }
 
 export interface LiveRun {
@@ -55,6 +59,7 @@ export async function liveRun(file: string, options: LiveAudioEvalOptions = {}):
       profile,
       now: () => clockMs,
       capture: { maxStarts: 1, maxLagS: 1e6 },
+      speech: false, // roles only: no ASR
       ...(options.liveRoles ? { liveRoles: options.liveRoles } : {}),
       sink: (m) => {
         if (m.kind !== 'metrics') return;
@@ -85,6 +90,79 @@ export async function liveRun(file: string, options: LiveAudioEvalOptions = {}):
   };
 }
 
+/**
+ * The same through a real-time live stream: the recording served over HTTP at its own pace by the
+ * tests' live audio server, the analysis on the wall clock as on a device. Slow (real time).
+ */
+export async function realtimeRun(file: string, options: LiveAudioEvalOptions = {}): Promise<LiveRun> {
+  const parts: Float32Array[] = [];
+  for await (const c of decodeAudio(file)) parts.push(c);
+  const pcm = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((o, p) => (pcm.set(p, o), o + p.length), 0);
+  const server = await startLiveAudioServer(pcm);
+  const lagsS: number[] = [];
+  const live = analyzeLive(
+    { kind: 'url', url: server.url, extraInputArgs: RAW_PCM_INPUT },
+    {
+      profile: await loadProfile(),
+      speech: false,
+      ...(options.liveRoles ? { liveRoles: options.liveRoles } : {}),
+      sink: (m) => {
+        if (m.kind !== 'metrics') return;
+        const w = m.message as { startMs: number; durationS: number };
+        lagsS.push((Date.now() - w.startMs) / 1000 - w.durationS);
+      },
+    },
+  );
+  try {
+    const startMs = Date.now();
+    await live.start();
+    const durationS = pcm.length / 16_000;
+    while (live.analysedS < durationS && Date.now() - startMs < (durationS + 30) * 1000)
+      await new Promise((r) => setTimeout(r, 100));
+    await live.stop();
+  } finally {
+    await server.close();
+  }
+  const stats = live.liveRoleStats;
+  return {
+    roleSegments: [...live.roleSegments],
+    durationS: live.analysedS,
+    lagsS,
+    fits: stats?.fits ?? 0,
+    fitMs: stats?.fitMs ?? 0,
+  };
+}
+
+/** Raw PCM over HTTP with tiny probing, as in the live capture tests. */
+const RAW_PCM_INPUT = [
+  '-f',
+  's16le',
+  '-ar',
+  '16000',
+  '-ac',
+  '1',
+  '-probesize',
+  '32',
+  '-analyzeduration',
+  '0',
+];
+
+/**
+ * A served stream starts when ffmpeg has connected, a fraction of a second after the lesson
+ * start: the shift (0-3 s) that best matches the reference's speech frames is taken out.
+ */
+function bestShift(f: ReferenceFile, roles: RoleSegment[], durationS: number): number {
+  let best = { shiftS: 0, acc: -1 };
+  for (let k = 0; k <= 300; k++) {
+    const shifted = roles.map((r) => ({ ...r, startS: r.startS - k / 100, endS: r.endS - k / 100 }));
+    const c = scoreRoles(f, shifted, durationS);
+    const acc = c.speechAgree / Math.max(1, c.frames);
+    if (acc > best.acc) best = { shiftS: k / 100, acc };
+  }
+  return best.shiftS;
+}
+
 function scoreRoles(f: ReferenceFile, roles: RoleSegment[], durationS: number): Counts {
   const n = Math.round(durationS / FRAME_S);
   const scored = new Uint8Array(n);
@@ -112,10 +190,16 @@ export async function evaluateLiveAudioFolders(folders: string[], options: LiveA
   try {
     for (const folder of folders) {
       for (const f of readReferenceFolder(folder).scored) {
-        const lr = await liveRun(f.media, options);
+        const lr = options.realtime ? await realtimeRun(f.media, options) : await liveRun(f.media, options);
         const off = await analyzeFile(f.media, { startMs: 0, vad, profile, video: false });
         const durationS = Math.max(lr.durationS, off.summary.durationS);
-        const lc = scoreRoles(f, lr.roleSegments, durationS);
+        const shiftS = options.realtime ? bestShift(f, lr.roleSegments, durationS) : 0;
+        const liveRoles = lr.roleSegments.map((r) => ({
+          ...r,
+          startS: r.startS - shiftS,
+          endS: r.endS - shiftS,
+        }));
+        const lc = scoreRoles(f, liveRoles, durationS);
         const oc = scoreRoles(f, off.roleSegments ?? [], durationS);
         live = addCounts(live, lc);
         offline = addCounts(offline, oc);
@@ -125,6 +209,7 @@ export async function evaluateLiveAudioFolders(folders: string[], options: LiveA
           liveTeacherF1: metrics(lc).teacher.f1,
           offlineTeacherF1: metrics(oc).teacher.f1,
           windows: lr.lagsS.length,
+          ...(options.realtime ? { streamStartShiftS: shiftS } : {}),
           fits: lr.fits,
           fitMsEach: lr.fits ? Math.round(lr.fitMs / lr.fits) : null,
         });
@@ -136,6 +221,7 @@ export async function evaluateLiveAudioFolders(folders: string[], options: LiveA
   return {
     folders: folders.map((f) => path.relative(process.cwd(), f) || '.'),
     liveRoles: options.liveRoles ?? profile.audio.liveRoles ?? 'defaults',
+    feed: options.realtime ? 'real-time HTTP stream' : 'file at full speed, clock stopped',
     live: { files: files.length, ...metrics(live) },
     offline: { files: files.length, ...metrics(offline) },
     maxLagS: Math.round(maxLagS * 1000) / 1000,
@@ -146,12 +232,19 @@ export async function evaluateLiveAudioFolders(folders: string[], options: LiveA
 export async function run(...args: string[]): Promise<unknown> {
   const liveRoles: Partial<LiveRoleSettings> = {};
   const folders: string[] = [];
+  let realtime = false;
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--hold') liveRoles.holdS = Number(args[++i]);
+    if (args[i] === '--realtime') realtime = true;
+    else if (args[i] === '--hold') liveRoles.holdS = Number(args[++i]);
     else if (args[i] === '--recluster') liveRoles.reclusterS = Number(args[++i]);
     else folders.push(path.resolve(args[i]!));
   }
   if (!folders.length)
-    throw new Error('usage: npm run eval -- live-audio [--hold S] [--recluster S] <folder> [<folder> ...]');
-  return evaluateLiveAudioFolders(folders, Object.keys(liveRoles).length ? { liveRoles } : {});
+    throw new Error(
+      'usage: npm run eval -- live-audio [--realtime] [--hold S] [--recluster S] <folder> [<folder> ...]',
+    );
+  return evaluateLiveAudioFolders(folders, {
+    ...(Object.keys(liveRoles).length ? { liveRoles } : {}),
+    ...(realtime ? { realtime } : {}),
+  });
 }
