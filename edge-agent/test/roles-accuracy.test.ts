@@ -9,7 +9,7 @@ import { audio, ffmpeg, repoRoot, tempDir } from './helpers.ts';
 
 type Pooled = {
   speech: { frameAccuracy: number };
-  teacher: { precision: number; recall: number; f1: number };
+  teacher: { precision: number; recall: number; f1: number; allSpeechAsTeacherF1: number };
   roleDer: { der: number };
 };
 
@@ -23,8 +23,11 @@ describe('audio accuracy against human labels', () => {
     const p = r.pooled as unknown as Pooled & { files: number };
     expect(p.files).toBe(13);
     expect(p.speech.frameAccuracy).toBeGreaterThanOrEqual(0.92);
-    expect(p.teacher.f1).toBeGreaterThanOrEqual(0.81);
-    expect(p.roleDer.der).toBeLessThanOrEqual(0.42);
+    expect(p.teacher.f1).toBeGreaterThanOrEqual(0.84);
+    // Meetings have no clearly dominant, clearly different voice: the split must not do worse
+    // than calling all speech the teacher's (issue #3).
+    expect(p.teacher.f1).toBeGreaterThanOrEqual(p.teacher.allSpeechAsTeacherF1 - 0.005);
+    expect(p.roleDer.der).toBeLessThanOrEqual(0.4);
     // empty.wav has no labels: analysed, no speech, no roles, no crash.
     expect(r.unlabelled).toEqual([
       expect.objectContaining({
@@ -39,8 +42,8 @@ describe('audio accuracy against human labels', () => {
   it('the demo lesson (true roles from lesson.roles.json): teacher F1', async () => {
     const r = await evaluateAudioFolders([path.join(repoRoot, 'scripts/demo-lesson')]);
     const p = r.pooled as unknown as Pooled;
-    expect(p.teacher.f1).toBeGreaterThanOrEqual(0.92);
-    expect(p.roleDer.der).toBeLessThanOrEqual(0.16);
+    expect(p.teacher.f1).toBeGreaterThanOrEqual(0.94);
+    expect(p.roleDer.der).toBeLessThanOrEqual(0.14);
   });
 });
 

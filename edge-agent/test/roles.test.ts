@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Fft, RealFft } from '../src/audio/fft.ts';
-import { attributeRoles } from '../src/audio/role-attribution.ts';
+import { attributeRoles, fitRoleModel, silhouette } from '../src/audio/role-attribution.ts';
 import { agglomerate, viterbi2 } from '../src/audio/role-clustering.ts';
 import type { RoleSegment } from '../src/audio/role-types.ts';
 import { formatRttm, parseRttm } from '../src/audio/rttm.ts';
@@ -114,6 +114,66 @@ describe('role attribution', () => {
     expect(total('student', 13, 17)).toBeGreaterThan(3.5);
     expect(total('teacher', 18, 26)).toBeGreaterThan(7.5);
     expect(total('student', 27, 30)).toBeGreaterThan(2.5);
+  });
+
+  it('two distinct voices talking about equally: no clear teacher, so no split (all teacher)', () => {
+    const fx = new VoiceFeatureExtractor();
+    const speech: { startS: number; endS: number }[] = [];
+    let t = 0;
+    for (const [f0, d] of [
+      [100, 8],
+      [260, 8],
+      [100, 7],
+      [260, 7],
+    ] as const) {
+      fx.push(voice(f0, d));
+      speech.push({ startS: t, endS: t + d });
+      fx.push(new Float32Array(16_000));
+      t += d + 1;
+    }
+    const blocks = fx.finish();
+    const roles = attributeRoles(blocks, speech);
+    expect(roles.every((r) => r.role === 'teacher')).toBe(true);
+    // With the dominance rule off the same voices are split: they are well separated.
+    const split = attributeRoles(blocks, speech, { minTeacherShare: 0 });
+    expect(split.some((r) => r.role === 'student')).toBe(true);
+  });
+
+  it('silhouette: well separated groups near 1, halves of one cloud low; weak separation keeps one voice', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+    const cloud = (n: number, at: number) =>
+      Array.from({ length: n }, () => Float64Array.from({ length: 8 }, (_, d) => (d === 0 ? at : 0) + rnd()));
+    const two = [...cloud(30, -10), ...cloud(30, 10)];
+    expect(
+      silhouette(
+        two,
+        two.map((_, i) => i < 30),
+      ),
+    ).toBeGreaterThan(0.8);
+    const one = cloud(60, 0);
+    expect(
+      silhouette(
+        one,
+        one.map((p) => p[0]! < 0),
+      ),
+    ).toBeLessThan(0.25);
+    const model = fitRoleModel(one, {
+      contextBlocks: 2,
+      pitchWeight: 2,
+      stdWeight: 0.5,
+      mergeDistance: 99,
+      maxClusterPoints: 400,
+      refineRounds: 3,
+      minClusters: 2,
+      teacherBias: 0,
+      switchCost: 0.3,
+      minSpeechS: 3,
+      minSeparation: 0.29,
+      minTeacherShare: 0,
+    });
+    expect(model.centroids.length).toBe(2);
+    expect(model.split).toBe(false);
   });
 });
 

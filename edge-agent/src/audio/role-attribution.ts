@@ -24,6 +24,17 @@ export interface RoleAttributionSettings {
   switchCost: number;
   /** Below this much speech, s, all of it is given to the teacher (too little to tell voices apart). */
   minSpeechS: number;
+  /**
+   * Students are split off only when the teacher cluster and the rest are this well separated:
+   * mean silhouette (Euclidean, normalised space) of the clustered blocks, teacher vs the rest.
+   * Below it the evidence for a second voice is weak, and all speech is the dominant voice's.
+   */
+  minSeparation: number;
+  /**
+   * ... and only when the teacher cluster holds at least this share of the speech blocks: when the
+   * two largest clusters are about equal, which one is the teacher is a coin toss.
+   */
+  minTeacherShare: number;
 }
 
 /**
@@ -31,6 +42,10 @@ export interface RoleAttributionSettings {
  * merge distance is the one that matters: above 1.2 a second voice is almost never split off (on
  * AMI that equals calling all speech "teacher"); at 1.1 and below, adult meeting voices get split
  * into several clusters and the teacher's recall collapses.
+ * minSeparation and minTeacherShare: the midpoints of the ranges that give the best pooled teacher
+ * F1 on AMI train + the demo lesson (silhouette 0.257-0.327, share 0.56-0.68); AMI dev and the
+ * pyannote sample were held out. With weak evidence for a second voice the classroom prior (the
+ * dominant voice is speaking) beats a coin-toss split: the split was worse than "all teacher" there.
  */
 export const DEFAULT_ROLE_SETTINGS: RoleAttributionSettings = {
   contextBlocks: 2,
@@ -43,6 +58,8 @@ export const DEFAULT_ROLE_SETTINGS: RoleAttributionSettings = {
   teacherBias: 0,
   switchCost: 0.3,
   minSpeechS: 3,
+  minSeparation: 0.29,
+  minTeacherShare: 0.62,
 };
 
 /** A feature block inside a VAD segment. */
@@ -75,13 +92,20 @@ export interface RoleModel {
   centroids: Float64Array[];
   counts: number[];
   teacher: number;
+  /** Silhouette of teacher vs the rest on the clustered blocks (0 with one cluster). */
+  separation: number;
+  /** Share of the blocks in the teacher cluster. */
+  teacherShare: number;
+  /** Whether students are split off at all (minSeparation and minTeacherShare met). */
+  split: boolean;
 }
 
 /**
  * Splits the lesson's speech into teacher and student with one room microphone: voice features
  * per 0.25 s block (MFCC means and spreads over 1.25 s, plus pitch), clustered without labels;
  * the teacher is the cluster with the most speech (the dominant recurring voice), every other
- * cluster is "student". Decisions are smoothed by a two-state Viterbi pass. Nothing here names or
+ * cluster is "student", but only when the clusters are well separated and the teacher's clearly
+ * dominates (otherwise all speech is the teacher's). Decisions are smoothed by a two-state Viterbi pass. Nothing here names or
  * recognises anyone: clusters exist only within this lesson [PRIV-5]. Overlap is not claimed from
  * one microphone (see docs/accuracy.md), so no segment here has role "overlap".
  *
@@ -198,7 +222,9 @@ export function normaliseVoices(raws: RawVoice[], n: VoiceNormaliser): Float64Ar
 
 /**
  * Agglomerative clustering on at most maxClusterPoints evenly spaced blocks, k-means rounds over
- * all of them; the cluster with the most blocks is the teacher.
+ * all of them; the cluster with the most blocks is the teacher. `split` says whether the fit is
+ * evidence enough for students: separation (silhouette, teacher vs the rest, on the clustered
+ * sample) at least minSeparation and a teacher share at least minTeacherShare.
  */
 export function fitRoleModel(vectors: Float64Array[], s: RoleAttributionSettings): RoleModel {
   const stride = Math.max(1, Math.ceil(vectors.length / s.maxClusterPoints));
@@ -214,7 +240,57 @@ export function fitRoleModel(vectors: Float64Array[], s: RoleAttributionSettings
   }
   const counts = new Array<number>(centroids.length).fill(0);
   for (const a of assign) counts[a] = counts[a]! + 1;
-  return { centroids, counts, teacher: counts.indexOf(Math.max(...counts)) };
+  const teacher = counts.indexOf(Math.max(...counts));
+  const teacherShare = counts[teacher]! / Math.max(1, vectors.length);
+  const sampleIsTeacher: boolean[] = [];
+  for (let i = 0; i < vectors.length; i += stride) sampleIsTeacher.push(assign[i] === teacher);
+  const separation = teacherShare < 1 ? silhouette(sample, sampleIsTeacher) : 0;
+  const split = teacherShare < 1 && separation >= s.minSeparation && teacherShare >= s.minTeacherShare;
+  return { centroids, counts, teacher, separation, teacherShare, split };
+}
+
+/**
+ * Mean silhouette of a two-way partition, Euclidean. Euclidean rather than the clustering's
+ * cosine: in the z-scored space it measures how far apart the groups are in units of the lesson's
+ * own spread, while the cosine between two centred groups is always near -1 whatever the spread
+ * (measured: the cosine silhouette did not tell the demo lesson from AMI meetings, docs/accuracy.md).
+ * O(n²) on the clustering sample (at most maxClusterPoints blocks).
+ */
+export function silhouette(points: Float64Array[], inA: boolean[]): number {
+  const n = points.length;
+  let total = 0;
+  let scored = 0;
+  for (let i = 0; i < n; i++) {
+    let same = 0;
+    let nSame = 0;
+    let other = 0;
+    let nOther = 0;
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      const a = points[i]!;
+      const b = points[j]!;
+      let d2 = 0;
+      for (let d = 0; d < a.length; d++) d2 += (a[d]! - b[d]!) ** 2;
+      const dist = Math.sqrt(d2);
+      if (inA[j] === inA[i]) {
+        same += dist;
+        nSame += 1;
+      } else {
+        other += dist;
+        nOther += 1;
+      }
+    }
+    // A point alone in its group has silhouette 0 by the usual convention.
+    if (nSame === 0 || nOther === 0) {
+      scored += 1;
+      continue;
+    }
+    const a = same / nSame;
+    const b = other / nOther;
+    total += (b - a) / Math.max(a, b, 1e-12);
+    scored += 1;
+  }
+  return scored ? total / scored : 0;
 }
 
 /** Teacher score per block against the model, Viterbi-smoothed; true where the teacher speaks. */
@@ -225,7 +301,7 @@ export function decideTeacher(
   s: RoleAttributionSettings,
 ): boolean[] {
   const { centroids, counts, teacher } = model;
-  if (centroids.length < 2) return vectors.map(() => true);
+  if (centroids.length < 2 || !model.split) return vectors.map(() => true);
   const scores = vectors.map((v) => {
     let other = -1;
     centroids.forEach((c, i) => {
