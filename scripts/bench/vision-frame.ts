@@ -1,5 +1,5 @@
 /**
- * Child process of `npm run bench` (or `npx tsx scripts/bench/vision-frame.ts [--pose
+ * Child process of `npm run bench` (or `npx tsx scripts/bench/vision-frame.ts [photo] [--pose
  * movenet-lightning] [--no-reuse] [--max-age <s>] [--max-runs <n>] [--clips still,...]`): CPU
  * cost of the vision stage per analysed 1080p frame, printed as one JSON object with one entry
  * per clip. Clips (vision-clips.ts) are made in a temporary folder, deleted afterwards, decoded at
@@ -32,6 +32,8 @@ const clipsArg = option('--clips');
 const maxAgeArg = option('--max-age');
 const maxRunsArg = option('--max-runs');
 const noReuse = argv.includes('--no-reuse');
+// An optional photo for the still clip: the first argument that is not a flag.
+const stillImage = argv.find((a) => !a.startsWith('--'));
 const settings = DEFAULT_VISION_SETTINGS;
 const defaults = settings.backend as TfjsWasmBackendSettings;
 // `--pose movenet-lightning` measures the faster pose model with everything else unchanged.
@@ -133,7 +135,7 @@ try {
   const wanted = clipsArg ? (clipsArg.split(',') as ClipName[]) : have;
   const clips: Record<string, object> = {};
   for (const name of wanted.filter((n) => have.includes(n))) {
-    const clip = makeClip(name, dataDir, tmp, argv[0]);
+    const clip = makeClip(name, dataDir, tmp, stillImage);
     clips[name] = await benchClip(clip);
     rmSync(clip.file, { force: true });
   }
