@@ -31,6 +31,8 @@ export const AGENT_ERROR_CODES = {
   E_CONFIG_REJECTED:
     'A pushed config/1 failed validation or named a profile this device does not have; the previous one stays.',
   E_AUDIO_DOWN: 'The live audio source produced no audio for several starts in a row; retries continue.',
+  E_CAMERA_DOWN:
+    'The camera produced no frames for several starts in a row; windows carry no vision figures, retries continue.',
 } as const;
 
 export type AgentErrorCode = keyof typeof AGENT_ERROR_CODES;

@@ -24,6 +24,21 @@ const AudioSource = Type.Union([
 ]);
 
 /**
+ * The classroom camera, as in capture/live-video-source.ts: an RTSP/HTTP URL (best its
+ * low-resolution sub-stream; credentials never logged) or a local v4l2 device.
+ */
+const CameraSource = Type.Union([
+  Type.Object(
+    { kind: Type.Literal('url'), url: Type.String({ minLength: 1, maxLength: 2000 }) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { kind: Type.Literal('v4l2'), device: Type.String({ minLength: 1, maxLength: 200 }) },
+    { additionalProperties: false },
+  ),
+]);
+
+/**
  * agent-config.json: written by `edge-agent enroll` (mode 0600: it holds the broker password) and
  * completed by IT (timetable, audio source). Read by `edge-agent run`. Relative paths are resolved
  * against the file's folder.
@@ -42,6 +57,8 @@ export const AgentConfig = Type.Object(
     /** The school timetable (JSON); without it nothing is recorded unless the cloud says so. */
     timetable: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
     audio: Type.Optional(AudioSource),
+    /** Frames for the vision stage during lessons; without it windows' vision is null, "no-source". */
+    camera: Type.Optional(CameraSource),
     /**
      * Index of the teacher's lapel / wireless-mic channel on a multi-channel `audio` source (the
      * others are room mics). Here, not in the device profile: which input the receiver is wired

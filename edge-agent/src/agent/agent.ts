@@ -24,6 +24,8 @@ export interface LiveLesson {
   start(): Promise<void>;
   stop(reason: 'timetable' | 'stopped'): Promise<unknown>;
   health(): { state: 'ok' | 'degraded' | 'down' } | null;
+  /** The camera's; null when none runs. */
+  videoHealth?(): { state: 'ok' | 'degraded' | 'down' } | null;
 }
 
 export interface AgentOptions {
@@ -69,6 +71,7 @@ export class Agent {
   #scheduler: RecordingScheduler | undefined;
   #live: LiveLesson | null = null;
   #lastMic: StatusV1['microphone'];
+  #lastCam: StatusV1['camera'];
   #settings: RemoteSettings;
   #watchdog: NodeJS.Timeout | undefined;
   #applying: Promise<void> = Promise.resolve();
@@ -79,6 +82,8 @@ export class Agent {
     this.#log = (options.logger ?? silentLogger).child({ module: 'agent' });
     this.#now = options.now ?? Date.now;
     this.#lastMic = loaded.config.audio ? 'ok' : 'absent';
+    // As for the microphone: a configured camera counts as ok until a lesson says otherwise.
+    this.#lastCam = loaded.config.camera ? 'ok' : 'absent';
     this.#settings = {
       seq: -1,
       profile: loaded.profile,
@@ -240,6 +245,7 @@ export class Agent {
     this.#live = null;
     if (live) {
       this.#lastMic = micHealth(live) ?? this.#lastMic;
+      this.#lastCam = this.#camera(live);
       await live
         .stop(reason)
         .catch((err: Error) => this.#log.error({ err: err.message }, 'lesson stop failed'));
@@ -254,6 +260,8 @@ export class Agent {
     const mic = this.#live ? (micHealth(this.#live) ?? 'degraded') : this.#lastMic;
     const errors = new Set([...this.#errors, ...(backlog?.alerts ?? [])]);
     if (mic === 'down') errors.add('E_AUDIO_DOWN');
+    const camera = this.#live ? this.#camera(this.#live) : this.#lastCam;
+    if (camera === 'down') errors.add('E_CAMERA_DOWN');
     return {
       schema: 'status/1',
       deviceId: c.deviceId,
@@ -267,9 +275,15 @@ export class Agent {
       ...systemStats(this.#loaded.stateDir),
       backlog: Math.min(1_000_000, backlog?.messages ?? 0),
       microphone: mic,
-      camera: 'absent', // live video capture is not wired into the daemon yet
+      camera,
       errors: [...errors].filter((e) => /^E_[A-Z0-9_]{1,48}$/.test(e)).slice(0, 32),
     };
+  }
+
+  /** "absent" without a camera, or while the lesson opens none (profile without vision, no model). */
+  #camera(live: LiveLesson): StatusV1['camera'] {
+    if (!this.#loaded.config.camera) return 'absent';
+    return live.videoHealth?.()?.state ?? 'absent';
   }
 }
 

@@ -38,6 +38,7 @@ const BY_CODE: Record<AgentErrorCode, number> = {
   E_ENROL: EXIT.broker,
   E_CONFIG_REJECTED: EXIT.modelOrConfig,
   E_AUDIO_DOWN: EXIT.input,
+  E_CAMERA_DOWN: EXIT.input,
 };
 
 export function exitCodeFor(err: unknown): number {

@@ -13,6 +13,7 @@ import { ANALYSIS_SAMPLE_RATE } from '../capture/decode-audio.ts';
 import { LiveCapture, type LiveCaptureOptions, type LiveChunk } from '../capture/live-capture.ts';
 import type { CaptureHealth } from '../capture/live-health.ts';
 import type { LiveSource } from '../capture/live-source.ts';
+import type { LiveVideoSource } from '../capture/live-video-source.ts';
 import type { DeviceProfile } from '../config/profile-schema.ts';
 import { loadProfile } from '../config/load-profile.ts';
 import { AgentError } from '../errors.ts';
@@ -25,6 +26,7 @@ import type { Identity } from '../transport/identity.ts';
 import { MemorySequence, type SequenceSource } from '../transport/sequence.ts';
 import { LiveSpeechStage } from '../speech/asr/live-speech-stage.ts';
 import { newLessonId } from './lesson-id.ts';
+import { LiveVideo, type LiveVideoTuning } from './live-video.ts';
 import { LiveWindower } from './live-windower.ts';
 import type { AnalyzeFileOptions, MessageSink } from './types.ts';
 
@@ -55,6 +57,10 @@ export interface AnalyzeLiveOptions {
   /** Overrides profile.audio.liveRoles (one room mic: roles by clustering the speech so far). */
   liveRoles?: Partial<LiveRoleSettings> & { enabled?: boolean };
   roleSettings?: Partial<RoleAttributionSettings>;
+  /** The camera; its frames feed the vision stage (live-video.ts). Without it vision is "no-source". */
+  video?: LiveVideoSource;
+  /** Camera supervisor tuning (stall time, backoff), as `capture` is for the audio. */
+  videoCapture?: LiveVideoTuning;
   /** How often windows are checked for closing while no audio arrives, ms. */
   tickMs?: number;
   logger?: Logger;
@@ -70,6 +76,8 @@ export interface LiveSummary {
   coverageS: number;
   speechS: number;
   health: CaptureHealth;
+  /** The camera's; null without one. */
+  videoHealth: CaptureHealth | null;
 }
 
 /** Audio arriving less than this far (s) after the previous chunk's end continues it. */
@@ -103,6 +111,7 @@ export class LiveAnalysis {
   readonly #windows: LiveWindow[] = [];
   readonly #roleSegments: RoleSegment[] = [];
   #capture: LiveCapture | null = null;
+  #video: LiveVideo | null = null;
   #vad: SileroVad | null = null;
   #stage: ChannelRoleStage | null = null;
   #speech: LiveSpeechStage | null = null;
@@ -163,6 +172,11 @@ export class LiveAnalysis {
     return this.#capture?.health() ?? null;
   }
 
+  /** The camera's health; null without a camera, or when vision is off and none is opened. */
+  videoHealth(): CaptureHealth | null {
+    return this.#video?.health() ?? null;
+  }
+
   /** Loads the models, sends the lesson start and starts capturing. */
   async start(): Promise<void> {
     if (this.#ctx) throw new AgentError('E_USAGE', 'this live lesson was already started');
@@ -202,6 +216,15 @@ export class LiveAnalysis {
       ...(o.asrModelPath ? { modelPath: o.asrModelPath } : {}),
       ...(o.manifestPath ? { manifestPath: o.manifestPath } : {}),
     });
+    if (o.video) {
+      this.#video = new LiveVideo(o.video, profile, {
+        logger: this.#log,
+        now: this.#now,
+        ...(o.manifestPath ? { manifestPath: o.manifestPath } : {}),
+        ...(o.videoCapture ? { capture: o.videoCapture } : {}),
+      });
+      await this.#video.open(); // vision models load before the lesson starts, as the VAD does
+    }
     this.#profile = profile;
     this.#maxLagS = o.capture?.maxLagS ?? 1;
     const startMs = this.#now();
@@ -217,7 +240,7 @@ export class LiveAnalysis {
       grade: o.grade ?? null,
       teacherId: o.teacherId ?? null,
       source: 'live',
-      hasVideo: false,
+      hasVideo: this.#video !== null,
     };
     this.#windower = new LiveWindower(profile.windowS, this.#rate);
     await o.sink?.({ kind: 'lesson', message: lessonStart(this.#ctx, this.#sequence.next()) });
@@ -228,6 +251,7 @@ export class LiveAnalysis {
       now: this.#now,
     });
     this.#capture.start();
+    this.#video?.start(startMs);
     this.#consumer = this.#consume(this.#capture);
     this.#ticker = setInterval(() => void this.#exclusive(() => this.#tick()), o.tickMs ?? 500);
   }
@@ -240,7 +264,7 @@ export class LiveAnalysis {
     if (!ctx || !this.#capture) throw new AgentError('E_USAGE', 'this live lesson was not started');
     const endMs = this.#now();
     if (this.#ticker) clearInterval(this.#ticker);
-    await this.#capture.stop();
+    await Promise.all([this.#capture.stop(), this.#video?.stopCapture()]);
     await this.#consumer;
     const durationS = (endMs - ctx.startMs) / 1000;
     try {
@@ -269,6 +293,7 @@ export class LiveAnalysis {
       await this.#vad?.close();
       await this.#speech?.close(); // drops any audio and text still held [PRIV-1]
       await this.#stage?.close();
+      await this.#video?.close();
     }
     if (failed) throw failed;
     const sum = (f: (w: LiveWindow) => number) => round3(this.#windows.reduce((a, w) => a + f(w), 0));
@@ -279,9 +304,11 @@ export class LiveAnalysis {
       coverageS: sum((w) => w.coverageS),
       speechS: sum((w) => w.speechS),
       health: this.#capture.health(),
+      videoHealth: this.videoHealth(),
     };
-    const { health, ...figures } = summary;
-    this.#log.info({ ...figures, reconnects: health.reconnects }, 'live lesson ended'); // numbers only [PRIV-1]
+    const { health, videoHealth, ...figures } = summary;
+    const videoReconnects = videoHealth?.reconnects ?? null;
+    this.#log.info({ ...figures, reconnects: health.reconnects, videoReconnects }, 'live lesson ended'); // numbers only [PRIV-1]
     return summary;
   }
 
@@ -400,6 +427,7 @@ export class LiveAnalysis {
       }
       this.#windows.push({ ...w, roles: typeof roles === 'string' ? null : roles });
       this.#speech!.fill(message, this.#speech!.take(w.index, w.startS + w.durationS, this.#roleSegments));
+      await this.#video?.fill(message, w); // vision is its own source: filled in audio gaps too
       await this.#o.sink?.({ kind: 'metrics', message });
     }
   }
