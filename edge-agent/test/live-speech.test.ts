@@ -111,6 +111,59 @@ describe('live speech stage (fake transcriber)', () => {
     await stage.close();
   });
 
+  it('no wait time, silence or transition is timed across a source gap', async () => {
+    // A teacher question, the source drops for 1.5 s, then a student answers: with the gap known
+    // the answer ends no wait-time-1 (nobody knows what was said during the gap); without it the
+    // same answer would be timed as a 2 s wait.
+    const run = async (withGap: boolean) => {
+      const texts = ['What is seven times eight?', 'Fifty six'];
+      const asr: Transcriber = {
+        async transcribe(pcm: Float32Array, offsetS: number) {
+          return [{ text: texts.shift() ?? '', startS: offsetS, endS: offsetS + pcm.length / RATE }];
+        },
+        async close() {},
+      };
+      const stage = LiveSpeechStage.create(asr, null, profile, { logger: silentLogger });
+      stage.pushAudio(0, new Float32Array(2.5 * RATE).fill(0.01));
+      stage.addSegments([{ startS: 1, endS: 2 }]);
+      await stage.settle();
+      if (withGap) stage.sourceGap(2.5);
+      stage.pushAudio(4 * RATE, new Float32Array(1 * RATE).fill(0.01));
+      stage.addSegments([{ startS: 4, endS: 4.8 }]);
+      await stage.settle();
+      const roles = [
+        { role: 'teacher' as const, startS: 0, endS: 2.5 },
+        { role: 'student' as const, startS: 4, endS: 5 },
+      ];
+      const section = stage.take(0, 5, roles)!;
+      await stage.close();
+      return section;
+    };
+    const withGap = await run(true);
+    const without = await run(false);
+    expect(without.teacherQuestions).toBe(1);
+    expect(without.waitTime1Bins.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(without.waitTime1Bins[1]).toBe(1); // 1-3 s
+    expect(withGap.teacherQuestions).toBe(1);
+    expect(withGap.waitTime1Bins.reduce((a, b) => a + b, 0)).toBe(0);
+    expect(Object.keys(withGap.transitions).some((k) => k.startsWith('question>'))).toBe(false);
+    expect(Object.keys(without.transitions).some((k) => k.startsWith('question>'))).toBe(true);
+  });
+
+  it("the profile's speech.live sets the queue and delay bounds", async () => {
+    const bounded = { ...profile, speech: { ...profile.speech!, live: { maxQueued: 1, maxDelayS: 0.1 } } };
+    const counts: number[] = [];
+    for (const p of [profile, bounded]) {
+      const stage = LiveSpeechStage.create(fakeTranscriber('okay', 200), null, p, { logger: silentLogger });
+      stage.pushAudio(0, new Float32Array(6 * RATE));
+      // One decodes, the rest wait: 3 waiting fit the default queue of 8, not a queue of 1.
+      stage.addSegments([0.5, 1.5, 2.5, 3.5].map((x) => ({ startS: x, endS: x + 0.5 })));
+      counts.push(stage.stats.skipped);
+      await stage.close();
+    }
+    expect(counts).toEqual([0, 2]);
+  });
+
   it('a decode that never returns neither holds windows nor hangs the lesson end', async () => {
     let freed = false;
     const hung: Transcriber = {

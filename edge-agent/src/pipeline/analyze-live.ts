@@ -381,6 +381,7 @@ export class LiveAnalysis {
     this.#addSegments(this.#segmenter!.finish(runSamples));
     if (this.#stage) this.#addRoles(await this.#stage.finish());
     this.#liveRoles?.endRun();
+    this.#speech!.sourceGap(this.#pos / this.#rate);
     await this.#emit(this.#windower!.drain(this.#speech!.holdS(this.#pos / this.#rate)));
   }
 

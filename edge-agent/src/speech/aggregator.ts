@@ -74,6 +74,17 @@ export class DiscourseWindowAggregator {
     return closed;
   }
 
+  /**
+   * The audio stopped here (a live source gap): what was said during the gap is unknown, so the
+   * next utterance ends no wait, codes no silence and makes no transition from before the gap.
+   */
+  sourceGap(): void {
+    this.last = null;
+    this.lastCode = null;
+    this.lastEndS = null;
+    this.previousStudentText = null;
+  }
+
   /** Closes every window that ends at or before `tS` (s from the lesson start). */
   closeUntil(tS: number): ClosedSpeechWindow[] {
     const out: ClosedSpeechWindow[] = [];

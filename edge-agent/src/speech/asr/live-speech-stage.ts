@@ -24,7 +24,10 @@ export interface LiveSpeechLimits {
   maxDelayS: number;
 }
 
-/** 8 queued segments, 5 s: windows go out at most ~5 s late, and a 2-core box keeps up with tiny/base. */
+/**
+ * 8 queued segments, 5 s: windows go out at most ~5 s late, and a 2-core box keeps up with
+ * tiny/base. A profile may set its own (`speech.live`); this is the default without one.
+ */
 export const DEFAULT_LIVE_SPEECH_LIMITS: LiveSpeechLimits = { maxQueued: 8, maxDelayS: 5 };
 
 export interface LiveSpeechStageOptions extends OpenTranscriberOptions {
@@ -66,6 +69,8 @@ export class LiveSpeechStage {
   #busy: (Pending & { startedMs: number }) | null = null;
   #pump: Promise<void> = Promise.resolve();
   #texts: TimedText[] = [];
+  /** Where the audio stopped before a source gap, s, not yet passed to the aggregator. */
+  #breaks: number[] = [];
   /** Start times of skipped segments not yet reported in a window. */
   #skipped: number[] = [];
   /** End of the last window taken, s: text for a segment starting before it is late. */
@@ -115,13 +120,14 @@ export class LiveSpeechStage {
     const v = profile.audio.vad;
     const keepS = (v.maxSpeechMs + v.minSilenceMs + 2 * v.speechPadMs) / 1000 + 1;
     const language = profile.speech?.language ?? 'auto';
+    const limits = { ...profile.speech?.live, ...options.limits };
     return new LiveSpeechStage(
       transcriber,
       transcriber ? null : (reason ?? 'error'),
       profile.windowS,
       keepS,
       options.logger,
-      options,
+      { ...options, limits },
       language,
     );
   }
@@ -174,14 +180,31 @@ export class LiveSpeechStage {
     const closed = [];
     while (this.#texts.length > 0 && this.#texts[0]!.startS < windowEnd) {
       const t = this.#texts.shift()!;
+      this.#passBreaks(t.startS);
       closed.push(...agg.add({ text: t.text, startS: t.startS, endS: t.endS, role: roleOf(t, roles) }));
     }
+    this.#passBreaks(windowEnd);
     closed.push(...agg.closeUntil(windowEnd));
     const found = closed.find((c) => c.index === index) ?? (endS < windowEnd ? agg.finish() : null);
     if (found?.index !== index) return null;
     const skipped = this.#skipped.filter((s) => s < windowEnd).length;
     this.#skipped = this.#skipped.filter((s) => s >= windowEnd);
     return skipped > 0 ? { ...found.speech, asrSkippedSegments: skipped } : found.speech;
+  }
+
+  /**
+   * The source stopped at atS (s from the lesson start) and a gap follows: no wait, silence or
+   * transition may be timed across it, since nobody knows what was said meanwhile.
+   */
+  sourceGap(atS: number): void {
+    if (this.#aggregator) this.#breaks.push(atS);
+  }
+
+  #passBreaks(beforeS: number): void {
+    while (this.#breaks.length > 0 && this.#breaks[0]! <= beforeS) {
+      this.#breaks.shift();
+      this.#aggregator?.sourceGap();
+    }
   }
 
   /** Fills a window message's speech section, or its reason for being null. */
@@ -209,6 +232,7 @@ export class LiveSpeechStage {
   async close(): Promise<void> {
     this.#queue.length = 0;
     this.#texts = [];
+    this.#breaks = [];
     this.#audio.clear();
     // A decode that never returns must not hang the lesson end; freeing the model under it could
     // crash the process, so then the model is left to the process exit instead.

@@ -12,6 +12,23 @@ export const SpeechSettings = Type.Object(
       description: "'auto' detects per segment (mixed Mandarin/English lessons); else forced.",
     }),
     threads: Type.Integer({ minimum: 1, maximum: 64, description: 'whisper.cpp threads.' }),
+    live: Type.Optional(
+      Type.Object(
+        {
+          maxQueued: Type.Integer({
+            minimum: 1,
+            maximum: 64,
+            description: 'Live: segments waiting for ASR at most; one more skips the oldest (counted).',
+          }),
+          maxDelayS: Type.Number({
+            minimum: 0.5,
+            maximum: 60,
+            description: 'Live: wall-clock seconds a segment may hold its window back for ASR.',
+          }),
+        },
+        { additionalProperties: false, description: 'Bounds of the live speech stage (absent: 8 and 5 s).' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
