@@ -9,6 +9,37 @@ const Health = Type.Union([
   Type.Literal('absent'),
 ]);
 
+/**
+ * Why a live source's last ffmpeg run failed, as a closed enum: ffmpeg's own words are free text
+ * (and may quote a URL), so they stay in the device's redacted log [PRIV-1, PRIV-2]. Each value
+ * points IT at a different fix (docs/install.md).
+ */
+export const SOURCE_ERROR_CODES = [
+  'refused',
+  'unreachable',
+  'auth-failed',
+  'permission-denied',
+  'not-found',
+  'busy',
+  'server-error',
+  'bad-stream',
+  'stalled',
+  'start-timeout',
+  'ffmpeg-missing',
+  'ended',
+] as const;
+export type SourceErrorCode = (typeof SOURCE_ERROR_CODES)[number];
+
+const SOURCE_ERROR_MEANINGS =
+  'Values: refused (connection refused); unreachable (timeout, no route, name not resolved); auth-failed (401/403); permission-denied (local device); not-found (404, no such device); busy (device in use); server-error (5xx); bad-stream (not decodable); stalled (media stopped while running); start-timeout (no media after starting); ffmpeg-missing; ended (ffmpeg exited for another reason).';
+
+/** A SourceErrorCode field; `what` says which source and when it is sent. */
+export const SourceError = (what: string) =>
+  Type.Union(
+    SOURCE_ERROR_CODES.map((c) => Type.Literal(c)),
+    { description: `${what} ${SOURCE_ERROR_MEANINGS}` },
+  );
+
 /** Retained heartbeat; the MQTT last will publishes the same shape with `online: false`. */
 export const StatusV1 = Type.Object(
   {
@@ -25,6 +56,18 @@ export const StatusV1 = Type.Object(
     backlog: Count('Messages waiting in the outbox.'),
     microphone: Health,
     camera: Health,
+    // Optional, so a device from before they existed still validates (STYLE 3); an older cloud
+    // rejects them as unknown keys, so the cloud is updated first (docs/install.md).
+    cameraReconnects: Type.Optional(
+      Count(
+        'Times the camera came back after being lost, in the lesson now running or the last one. Absent: no camera ran yet, or an agent from before this field (a cloud from before it rejects the status: update the cloud first).',
+      ),
+    ),
+    cameraError: Type.Optional(
+      SourceError(
+        "Why the camera's last ffmpeg run failed, sent while the camera is degraded or down; absent while ok, before any failure, or from an agent before this field.",
+      ),
+    ),
     errors: Type.Array(Type.String({ pattern: '^E_[A-Z0-9_]{1,48}$' }), {
       maxItems: 32,
       description: 'Stable error codes now active.',
