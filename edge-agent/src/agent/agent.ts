@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
-import type { ConfigV1, StatusV1 } from '@classroom/protocol';
+import type { ConfigV1, SourceErrorCode, StatusV1 } from '@classroom/protocol';
 import type { LiveSource } from '../capture/live-source.ts';
 import { loadProfile } from '../config/load-profile.ts';
 import type { DeviceProfile } from '../config/profile-schema.ts';
@@ -25,8 +25,18 @@ export interface LiveLesson {
   stop(reason: 'timetable' | 'stopped'): Promise<unknown>;
   health(): { state: 'ok' | 'degraded' | 'down' } | null;
   /** The camera's; null when none runs. */
-  videoHealth?(): { state: 'ok' | 'degraded' | 'down' } | null;
+  videoHealth?(): CameraHealth | null;
 }
+
+/** The part of a capture's health (capture/live-health.ts) that status/1 carries for the camera. */
+export interface CameraHealth {
+  state: 'ok' | 'degraded' | 'down';
+  reconnects?: number;
+  lastErrorCode?: SourceErrorCode | null;
+}
+
+/** status/1's camera fields. */
+type CameraStatus = Pick<StatusV1, 'camera' | 'cameraReconnects' | 'cameraError'>;
 
 export interface AgentOptions {
   logger?: Logger;
@@ -71,7 +81,7 @@ export class Agent {
   #scheduler: RecordingScheduler | undefined;
   #live: LiveLesson | null = null;
   #lastMic: StatusV1['microphone'];
-  #lastCam: StatusV1['camera'];
+  #lastCam: CameraStatus;
   #settings: RemoteSettings;
   #watchdog: NodeJS.Timeout | undefined;
   #applying: Promise<void> = Promise.resolve();
@@ -83,7 +93,7 @@ export class Agent {
     this.#now = options.now ?? Date.now;
     this.#lastMic = loaded.config.audio ? 'ok' : 'absent';
     // As for the microphone: a configured camera counts as ok until a lesson says otherwise.
-    this.#lastCam = loaded.config.camera ? 'ok' : 'absent';
+    this.#lastCam = { camera: loaded.config.camera ? 'ok' : 'absent' };
     this.#settings = {
       seq: -1,
       profile: loaded.profile,
@@ -261,7 +271,7 @@ export class Agent {
     const errors = new Set([...this.#errors, ...(backlog?.alerts ?? [])]);
     if (mic === 'down') errors.add('E_AUDIO_DOWN');
     const camera = this.#live ? this.#camera(this.#live) : this.#lastCam;
-    if (camera === 'down') errors.add('E_CAMERA_DOWN');
+    if (camera.camera === 'down') errors.add('E_CAMERA_DOWN');
     return {
       schema: 'status/1',
       deviceId: c.deviceId,
@@ -275,15 +285,24 @@ export class Agent {
       ...systemStats(this.#loaded.stateDir),
       backlog: Math.min(1_000_000, backlog?.messages ?? 0),
       microphone: mic,
-      camera,
+      ...camera,
       errors: [...errors].filter((e) => /^E_[A-Z0-9_]{1,48}$/.test(e)).slice(0, 32),
     };
   }
 
-  /** "absent" without a camera, or while the lesson opens none (profile without vision, no model). */
-  #camera(live: LiveLesson): StatusV1['camera'] {
-    if (!this.#loaded.config.camera) return 'absent';
-    return live.videoHealth?.()?.state ?? 'absent';
+  /**
+   * "absent" without a camera, or while the lesson opens none (profile without vision, no model).
+   * The error code only while the camera is not ok: after a reconnect the last failure is history,
+   * and a status that still named it would send IT looking for a fault that is gone.
+   */
+  #camera(live: LiveLesson): CameraStatus {
+    const h = this.#loaded.config.camera ? live.videoHealth?.() : null;
+    if (!h) return { camera: 'absent' };
+    return {
+      camera: h.state,
+      ...(h.reconnects !== undefined ? { cameraReconnects: Math.min(1_000_000, h.reconnects) } : {}),
+      ...(h.state !== 'ok' && h.lastErrorCode ? { cameraError: h.lastErrorCode } : {}),
+    };
   }
 }
 

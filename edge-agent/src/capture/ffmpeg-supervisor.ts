@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
+import type { SourceErrorCode } from '@classroom/protocol';
 import { Backoff, type BackoffOptions } from '../transport/backoff.ts';
 import { runFfmpeg, type FfmpegRun } from './ffmpeg-process.ts';
 import type { CaptureHealth, HealthState } from './live-health.ts';
+import { sourceErrorCode } from './source-error.ts';
 
 /** Restart and health settings shared by the live audio and video captures. */
 export interface SupervisorOptions {
@@ -31,8 +33,11 @@ export interface SupervisedMedia {
   /** The source as logs may show it: URL credentials already replaced by *** [PRIV-1]. */
   source: string;
   args(): string[];
-  /** Reads one run's stdout to its end; calls `data()` each time media arrives. */
-  read(run: FfmpegRun, runNo: number, data: () => void): Promise<void>;
+  /**
+   * Reads one run's stdout to its end; calls `data()` each time media arrives. Resolves to
+   * 'bad-output' when it stopped the run because stdout was not the media asked for.
+   */
+  read(run: FfmpegRun, runNo: number, data: () => void): Promise<'bad-output' | void>;
 }
 
 const DEFAULTS = { stallS: 5, startTimeoutS: 15, downAfterFailures: 3, terminateGraceMs: 2000 };
@@ -67,6 +72,7 @@ export class FfmpegSupervisor {
       consecutiveFailures: 0,
       lastDataMs: null,
       lastError: null,
+      lastErrorCode: null,
       retryInMs: null,
     };
   }
@@ -107,6 +113,7 @@ export class FfmpegSupervisor {
       if (outcome.hadData) lost = true;
       this.#health.consecutiveFailures += 1;
       this.#health.lastError = outcome.error;
+      this.#health.lastErrorCode = outcome.code;
       // Frigate's LogPipe: the last lines ffmpeg printed explain the exit; they are already redacted.
       this.#log.warn(
         { source: this.#health.source, failures: this.#health.consecutiveFailures, stderr: outcome.stderr },
@@ -125,7 +132,7 @@ export class FfmpegSupervisor {
   async #runOnce(
     runNo: number,
     onFirstData: () => void,
-  ): Promise<{ hadData: boolean; error: string; stderr: string[] }> {
+  ): Promise<{ hadData: boolean; error: string; code: SourceErrorCode; stderr: string[] }> {
     const run = runFfmpeg(this.#media.args());
     this.#run = run;
     let lastMs = this.#now();
@@ -142,7 +149,7 @@ export class FfmpegSupervisor {
       Math.max(50, Math.min(1000, this.#o.stallS * 250)),
     );
     try {
-      await this.#media.read(run, runNo, () => {
+      const read = await this.#media.read(run, runNo, () => {
         if (!hadData) {
           hadData = true;
           onFirstData();
@@ -163,7 +170,15 @@ export class FfmpegSupervisor {
           : `no ${what} within ${this.#o.startTimeoutS} s of starting; ffmpeg stopped`
         : `ffmpeg ended (${status})`;
       const stderr = run.tail.lines();
-      return { hadData, error: `${this.#health.source}: ${why}; ffmpeg said:\n${stderr.join('\n')}`, stderr };
+      const code = sourceErrorCode({
+        stalled,
+        hadData,
+        spawnError: exit.spawnError,
+        badOutput: read === 'bad-output',
+        stderr,
+      });
+      const error = `${this.#health.source}: ${why}; ffmpeg said:\n${stderr.join('\n')}`;
+      return { hadData, error, code, stderr };
     } finally {
       clearInterval(watchdog);
       this.#run = null;

@@ -1,3 +1,5 @@
+import type { SourceErrorCode } from '@classroom/protocol';
+
 /**
  * Health of a live source, for the agent's status report [style 7, 8]:
  * - ok: audio arrived within the stall time;
@@ -21,6 +23,8 @@ export interface CaptureHealth {
   lastDataMs: number | null;
   /** Why the last run ended, with ffmpeg's last lines (credentials stripped); null while none failed. */
   lastError: string | null;
+  /** The same as a closed code, for the status report (free text never leaves) [PRIV-2]; null while none failed. */
+  lastErrorCode: SourceErrorCode | null;
   /** Delay before the next start while waiting on backoff, ms; null otherwise. */
   retryInMs: number | null;
 }

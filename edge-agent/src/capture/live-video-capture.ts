@@ -109,7 +109,7 @@ export class LiveVideoCapture implements AsyncIterable<LiveFrame> {
     ];
   }
 
-  async #read(run: FfmpegRun, data: () => void): Promise<void> {
+  async #read(run: FfmpegRun, data: () => void): Promise<'bad-output' | void> {
     const reader = new PpmReader();
     for await (const buf of run.child.stdout as AsyncIterable<Buffer>) {
       let images;
@@ -119,7 +119,7 @@ export class LiveVideoCapture implements AsyncIterable<LiveFrame> {
         // Not the pictures asked for (an odd build or pixel format): end this run; the supervisor
         // logs ffmpeg's last lines and retries with backoff.
         run.child.kill('SIGKILL');
-        break;
+        return 'bad-output';
       }
       for (const image of images) {
         data();
