@@ -172,7 +172,9 @@ export function storeContract(name: string, harness: () => StoreHarness | undefi
       expect(await store.saveStatus(A, statusMsg(7), 10)).toBe('stored');
       expect(await store.saveStatus(A, statusMsg(7), 11)).toBe('duplicate');
       expect(await store.saveStatus(A, statusMsg(7, { online: false }), 12)).toBe('duplicate');
-      expect(await store.saveStatus(A, statusMsg(8, { online: false }), 13)).toBe('stored');
+      // An agent with the optional camera fields; 7 is one from before them (STYLE 3).
+      const camera = { camera: 'down', cameraReconnects: 2, cameraError: 'refused' } as const;
+      expect(await store.saveStatus(A, statusMsg(8, { online: false, ...camera }), 13)).toBe('stored');
       const device = await store.getDevice('dev-a');
       expect(device).toMatchObject({
         deviceId: 'dev-a',
@@ -181,7 +183,7 @@ export function storeContract(name: string, harness: () => StoreHarness | undefi
         firstSeenMs: 1,
         lastSeenMs: 237,
       });
-      expect(device!.lastStatus).toEqual(statusMsg(8, { online: false }));
+      expect(device!.lastStatus).toEqual(statusMsg(8, { online: false, ...camera }));
       expect(await store.listDevices()).toEqual([device]);
       expect(await store.getDevice('nobody')).toBeUndefined();
       const history = await store.listStatusHistory('dev-a', 10);

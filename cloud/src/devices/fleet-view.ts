@@ -33,6 +33,10 @@ export interface FleetDevice {
   backlog: number | null;
   microphone: StatusV1['microphone'] | null;
   camera: StatusV1['camera'] | null;
+  /** Null when the status has none: no camera ran yet, or a device from before the field. */
+  cameraReconnects: number | null;
+  /** Why the camera is not ok (a closed code); null while ok or from a device that does not send it. */
+  cameraError: NonNullable<StatusV1['cameraError']> | null;
   errors: string[];
 }
 
@@ -62,6 +66,8 @@ export function fleetDevice(row: DeviceRow, nowMs: number, staleAfterMs?: number
     backlog: s?.backlog ?? null,
     microphone: s?.microphone ?? null,
     camera: s?.camera ?? null,
+    cameraReconnects: s?.cameraReconnects ?? null,
+    cameraError: s?.cameraError ?? null,
     errors: s?.errors ?? [],
   };
 }
