@@ -180,6 +180,18 @@ export class LiveAnalysis {
   /** Loads the models, sends the lesson start and starts capturing. */
   async start(): Promise<void> {
     if (this.#ctx) throw new AgentError('E_USAGE', 'this live lesson was already started');
+    try {
+      await this.#begin();
+    } catch (err) {
+      // Nobody calls stop() on a lesson that did not start (the agent only logs it): what the
+      // start had opened is freed here, or the vision worker thread and the models it holds would
+      // live until the process ends, one more set per failed lesson.
+      await this.#release();
+      throw err;
+    }
+  }
+
+  async #begin(): Promise<void> {
     const o = this.#o;
     const profile = o.profile ?? (await loadProfile());
     const channels = o.capture?.channels ?? this.#source.channels ?? 1;
@@ -254,6 +266,33 @@ export class LiveAnalysis {
     this.#video?.start(startMs);
     this.#consumer = this.#consume(this.#capture);
     this.#ticker = setInterval(() => void this.#exclusive(() => this.#tick()), o.tickMs ?? 500);
+  }
+
+  /** After a failed start: stops and frees whatever it had opened, each step whatever the others do. */
+  async #release(): Promise<void> {
+    if (this.#ticker) clearInterval(this.#ticker);
+    const steps = [
+      () => this.#capture?.stop(),
+      () => this.#video?.stopCapture(),
+      () => this.#consumer,
+      () => this.#vad?.close(),
+      () => this.#speech?.close(),
+      () => this.#stage?.close(),
+      () => this.#video?.close(),
+    ];
+    for (const step of steps) {
+      await Promise.resolve()
+        .then(step)
+        .catch((err: unknown) =>
+          this.#log.warn({ code: (err as { code?: string }).code }, 'free after failed start'),
+        );
+    }
+    // As never started: stop() refuses, health() is null.
+    this.#ctx = null;
+    this.#capture = null;
+    this.#video = null;
+    this.#consumer = null;
+    this.#ticker = null;
   }
 
   /** Stops capturing, closes the open windows (the last may be short) and sends the lesson end. */
