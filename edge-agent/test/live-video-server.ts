@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { dataDir, ffmpeg } from './helpers.ts';
 
 /**
  * Serves an endless MJPEG stream over HTTP (JPEG pictures back to back, as many IP cameras'
@@ -15,6 +18,10 @@ export interface LiveVideoServer {
   close(): Promise<void>;
 }
 
+/** ffmpeg input arguments for this server's stream; JPEGs back to back carry no timestamps, so
+ * their arrival time is theirs, as it is for a live camera. */
+export const MJPEG_INPUT_ARGS = ['-f', 'mjpeg', '-use_wallclock_as_timestamps', '1'];
+
 /** Splits an MJPEG file (JPEGs concatenated, as `ffmpeg -f mjpeg` writes) at each start-of-image. */
 export function splitJpegs(mjpeg: Buffer): Buffer[] {
   const starts: number[] = [];
@@ -22,6 +29,22 @@ export function splitJpegs(mjpeg: Buffer): Buffer[] {
   return starts.map((s, k) => mjpeg.subarray(s, starts[k + 1] ?? mjpeg.length));
 }
 const SOI = Buffer.from([0xff, 0xd8, 0xff]);
+
+/**
+ * The camera picture of the live tests: a real classroom photo (28 students) with a canary stripe
+ * (colour 0xC0FFEE, which no message or log may contain), 2 s of it at 2 fps as MJPEG. Made in
+ * `dir`, a temp folder, never committed.
+ */
+export function classroomCameraJpegs(dir: string): Buffer[] {
+  const clip = path.join(dir, 'camera.mjpeg');
+  ffmpeg([
+    ...['-loop', '1', '-i', path.join(dataDir, 'vision/ccnu-classroom/images/0209.jpg')],
+    ...['-t', '2', '-r', '2'],
+    ...['-vf', 'scale=1280:720,drawbox=x=0:y=0:w=64:h=720:color=0xC0FFEE@1:t=fill'],
+    ...['-q:v', '5', '-f', 'mjpeg', clip],
+  ]);
+  return splitJpegs(readFileSync(clip));
+}
 
 export async function startLiveVideoServer(jpegs: Buffer[], fps = 2): Promise<LiveVideoServer> {
   let outageUntil = 0;

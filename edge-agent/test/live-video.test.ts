@@ -10,9 +10,9 @@ import { describeVideoSource, videoInputArgs } from '../src/capture/live-video-s
 import { PpmReader } from '../src/capture/ppm-reader.ts';
 import type { AgentMessage } from '../src/pipeline/types.ts';
 import { DEFAULT_VISION_SETTINGS } from '../src/vision/settings-schema.ts';
-import { audio, dataDir, decodeAll, ffmpeg, repoRoot, tempDir } from './helpers.ts';
+import { audio, decodeAll, repoRoot, tempDir } from './helpers.ts';
 import { startLiveAudioServer, type LiveAudioServer } from './live-audio-server.ts';
-import { splitJpegs, startLiveVideoServer, type LiveVideoServer } from './live-video-server.ts';
+import { classroomCameraJpegs, startLiveVideoServer, type LiveVideoServer } from './live-video-server.ts';
 
 describe('live camera pieces', () => {
   it('splits PPM pictures however the pipe cuts them', () => {
@@ -84,32 +84,8 @@ let videoServer: LiveVideoServer;
 let fixtures: string;
 beforeAll(async () => {
   audioServer = await startLiveAudioServer(await decodeAll(audio('english/jfk.wav')));
-  // A real classroom photo (28 students) with a canary stripe, as a 2 fps MJPEG camera; made in a
-  // temp folder, never committed.
   fixtures = tempDir('live-video-fixtures-');
-  const clip = path.join(fixtures, 'camera.mjpeg');
-  ffmpeg([
-    ...[
-      '-loop',
-      '1',
-      '-i',
-      path.join(dataDir, 'vision/ccnu-classroom/images/0209.jpg'),
-      '-t',
-      '2',
-      '-r',
-      '2',
-    ],
-    ...[
-      '-vf',
-      'scale=1280:720,drawbox=x=0:y=0:w=64:h=720:color=0xC0FFEE@1:t=fill',
-      '-q:v',
-      '5',
-      '-f',
-      'mjpeg',
-      clip,
-    ],
-  ]);
-  videoServer = await startLiveVideoServer(splitJpegs(readFileSync(clip)), 2);
+  videoServer = await startLiveVideoServer(classroomCameraJpegs(fixtures), 2);
 });
 afterAll(async () => {
   await audioServer?.close();
