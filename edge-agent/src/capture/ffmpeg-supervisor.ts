@@ -4,6 +4,7 @@ import { Backoff, type BackoffOptions } from '../transport/backoff.ts';
 import { runFfmpeg, type FfmpegRun } from './ffmpeg-process.ts';
 import type { CaptureHealth, HealthState } from './live-health.ts';
 import { sourceErrorCode } from './source-error.ts';
+import { resolveUrlHosts } from './resolve-url-host.ts';
 
 /** Restart and health settings shared by the live audio and video captures. */
 export interface SupervisorOptions {
@@ -133,7 +134,17 @@ export class FfmpegSupervisor {
     runNo: number,
     onFirstData: () => void,
   ): Promise<{ hadData: boolean; error: string; code: SourceErrorCode; stderr: string[] }> {
-    const run = runFfmpeg(this.#media.args());
+    let args: string[];
+    try {
+      args = await resolveUrlHosts(this.#media.args());
+    } catch (err) {
+      // No ffmpeg run at all: the source's host name did not resolve (DNS down, name wrong).
+      const why = (err as NodeJS.ErrnoException).code ?? 'lookup failed';
+      const error = `${this.#health.source}: host name not resolved (${why})`;
+      return { hadData: false, error, code: 'unreachable', stderr: [] };
+    }
+    if (this.#stopping) return { hadData: false, error: 'stopped', code: 'ended', stderr: [] };
+    const run = runFfmpeg(args);
     this.#run = run;
     let lastMs = this.#now();
     let stalled = false;

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { resolveUrlHost } from '../capture/resolve-url-host.ts';
 
 const run = promisify(execFile);
 
@@ -46,10 +47,19 @@ export async function probeStream(
   timeoutMs = 8000,
 ): Promise<{ ok: boolean; detail: string }> {
   const safe = url.replace(/\/\/[^@/]*@/, '//***@');
+  let input: string;
+  try {
+    input = await resolveUrlHost(url); // as the capture does: the bundled ffmpeg cannot resolve names
+  } catch (err) {
+    return {
+      ok: false,
+      detail: `${safe}: host name not resolved (${(err as NodeJS.ErrnoException).code ?? 'lookup failed'})`,
+    };
+  }
   try {
     const { stderr } = await run(
       ffmpeg,
-      ['-hide_banner', '-rtsp_transport', 'tcp', '-i', url, '-t', '0.5', '-f', 'null', '-'],
+      ['-hide_banner', '-rtsp_transport', 'tcp', '-i', input, '-t', '0.5', '-f', 'null', '-'],
       {
         timeout: timeoutMs,
       },
