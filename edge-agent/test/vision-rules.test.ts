@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validatorFor, type WindowV1 } from '@classroom/protocol';
 import { analyzeFrame } from '../src/vision/analyze-frame.ts';
-import { classify, handRaised, headUp } from '../src/vision/behaviour.ts';
+import { classify, handOutcome, handRaised, headUp } from '../src/vision/behaviour.ts';
 import { tiles } from '../src/vision/geometry.ts';
 import { DEFAULT_VISION_SETTINGS } from '../src/vision/settings-schema.ts';
 import { zoneOf } from '../src/vision/teacher.ts';
@@ -52,6 +52,19 @@ describe('behaviour rules', () => {
     const faint = student(0, 0, { 10: [75, 10] });
     faint.keypoints[10]!.score = 0.02;
     expect(handRaised(faint)).toBe(false);
+  });
+
+  it('names the furthest stage of the hand rule reached, as the eval breakdown of misses counts it', () => {
+    expect(handOutcome(student(0, 0))).toBe('wrist-low');
+    // Wrist above the shoulders but level with its elbow: the forearm does not point up.
+    expect(handOutcome(student(0, 0, { 10: [75, 30], 8: [80, 32] }))).toBe('forearm-flat');
+    expect(handOutcome(student(0, 0, { 10: [75, 10], 8: [75, 40] }))).toBe('raised');
+    const armless = student(0, 0);
+    for (const i of [7, 8, 9, 10]) armless.keypoints[i]!.score = 0.02;
+    expect(handOutcome(armless)).toBe('arm-not-seen');
+    const noShoulders = student(0, 0, { 10: [75, 10], 8: [75, 40] });
+    for (const i of [5, 6]) noShoulders.keypoints[i]!.score = 0.02;
+    expect(handOutcome(noShoulders)).toBe('no-shoulders');
   });
 
   it('head up needs the nose and an eye above the shoulders; a dropped head is down', () => {

@@ -7,6 +7,11 @@ import type { Box } from '../../edge-agent/src/vision/types.ts';
  * classroom boxes often cover only the upper body, detector boxes the visible person).
  */
 export function matchBoxes(pred: Box[], gt: Box[], minIou = 0.3): number {
+  return matchPairs(pred, gt, minIou).length;
+}
+
+/** The pairs `matchBoxes` counts, as [predicted index, ground-truth index]. */
+export function matchPairs(pred: Box[], gt: Box[], minIou = 0.3): [number, number][] {
   const pairs: { p: number; g: number; s: number }[] = [];
   for (const [p, pb] of pred.entries()) {
     for (const [g, gb] of gt.entries()) {
@@ -18,12 +23,14 @@ export function matchBoxes(pred: Box[], gt: Box[], minIou = 0.3): number {
   pairs.sort((a, b) => b.s - a.s);
   const usedP = new Set<number>();
   const usedG = new Set<number>();
+  const out: [number, number][] = [];
   for (const { p, g } of pairs) {
     if (usedP.has(p) || usedG.has(g)) continue;
     usedP.add(p);
     usedG.add(g);
+    out.push([p, g]);
   }
-  return usedP.size;
+  return out;
 }
 
 export interface PR {

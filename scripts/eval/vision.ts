@@ -5,7 +5,9 @@
  * - An mmpose-style folder (COCO keypoint json files beside their images): PCK@0.2 of the
  *   per-person pose model given the ground-truth boxes.
  * Prints one JSON object. Images are decoded in memory only; nothing is written [PRIV-1].
- * VISION_EVAL_LIMIT=<n> evaluates only the first n images (tests use a small subset).
+ * VISION_EVAL_LIMIT=<n> evaluates only the first n images (tests use a small subset);
+ * VISION_EVAL_HALF=even|odd only the images at even or odd positions of the sorted file names (a
+ * change judged on one half and confirmed on the other is not fitted to particular photos).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -42,12 +44,14 @@ interface Coco {
   categories: { id: number; name: string }[];
 }
 
-const CLASS = { lookup: 3, raiseHand: 5, stand: 6 } as const;
+export const CLASS = { lookup: 3, raiseHand: 5, stand: 6 } as const;
 
 export interface ClassroomEvalOptions {
   limit?: number;
   /** Only these file names (a fast subset for tests). */
   only?: string[];
+  /** Only the images at even or odd positions of the sorted, de-duplicated file names. */
+  half?: 'even' | 'odd';
   rules?: BehaviourRules;
   backend?: TfjsWasmBackendSettings;
 }
@@ -74,6 +78,7 @@ export async function poseClassroom(
   const images = coco.images
     .filter((im) => idCount.get(im.id) === 1 && (!options.only || options.only.includes(im.file_name)))
     .sort((a, b) => a.file_name.localeCompare(b.file_name))
+    .filter((_, i) => !options.half || i % 2 === (options.half === 'even' ? 0 : 1))
     .slice(0, options.limit);
   const settings = options.backend ?? (DEFAULT_VISION_SETTINGS.backend as TfjsWasmBackendSettings);
   const maxWidth = settings.workingWidth;
@@ -101,11 +106,23 @@ export async function poseClassroom(
   return { coco, frames };
 }
 
+export type ClassroomPoses = Awaited<ReturnType<typeof poseClassroom>>;
+
+/** The labelled boxes of one evaluated photo, in the working-size pixels its people are in. */
+export function frameLabels(
+  data: ClassroomPoses,
+  f: ClassroomPoses['frames'][number],
+): { cls: number; box: Box }[] {
+  return data.coco.annotations
+    .filter((a) => a.image_id === f.image.id)
+    .map((a) => ({
+      cls: a.category_id,
+      box: { x: a.bbox[0] * f.scale, y: a.bbox[1] * f.scale, w: a.bbox[2] * f.scale, h: a.bbox[3] * f.scale },
+    }));
+}
+
 /** Scores behaviour rules against the ClaBehavior labels (see docs/accuracy.md for the matching). */
-export function scoreClassroom(
-  data: Awaited<ReturnType<typeof poseClassroom>>,
-  rules: BehaviourRules = DEFAULT_RULES,
-): object {
+export function scoreClassroom(data: ClassroomPoses, rules: BehaviourRules = DEFAULT_RULES): object {
   let detTp = 0;
   let detPred = 0;
   let detGt = 0;
@@ -117,17 +134,7 @@ export function scoreClassroom(
   const headsUpErr: number[] = [];
   let ms = 0;
   for (const f of data.frames) {
-    const gt = data.coco.annotations
-      .filter((a) => a.image_id === f.image.id)
-      .map((a) => ({
-        cls: a.category_id,
-        box: {
-          x: a.bbox[0] * f.scale,
-          y: a.bbox[1] * f.scale,
-          w: a.bbox[2] * f.scale,
-          h: a.bbox[3] * f.scale,
-        },
-      }));
+    const gt = frameLabels(data, f);
     const frame = analyzeFrame(f.persons, f.width, f.height, DEFAULT_VISION_SETTINGS, rules);
     const students = frame.persons.filter((p) => !p.teacher);
     const boxes = (pred: typeof students): Box[] => pred.map((p) => p.box);
@@ -253,9 +260,17 @@ export async function evalKeypoints(
   };
 }
 
-export async function run(folder: string): Promise<object> {
+/** VISION_EVAL_LIMIT and VISION_EVAL_HALF, as the header describes. */
+export function evalOptionsFromEnv(): ClassroomEvalOptions {
   const limit = process.env.VISION_EVAL_LIMIT ? Number(process.env.VISION_EVAL_LIMIT) : undefined;
-  const opts = limit === undefined ? {} : { limit };
+  const half = process.env.VISION_EVAL_HALF;
+  if (half !== undefined && half !== 'even' && half !== 'odd')
+    throw new Error(`VISION_EVAL_HALF must be even or odd, not ${half}`);
+  return { ...(limit === undefined ? {} : { limit }), ...(half ? { half } : {}) };
+}
+
+export async function run(folder: string): Promise<object> {
+  const opts = evalOptionsFromEnv();
   if (existsSync(path.join(folder, 'annotations.json'))) {
     return { folder, kind: 'classroom', ...scoreClassroom(await poseClassroom(folder, opts)) };
   }

@@ -70,14 +70,22 @@ function shoulders(p: PersonPose, min: number): { y: number; width: number } | n
 }
 
 /**
+ * How far one person got through the raised-hand rule, for `handRaised` and for the eval's
+ * breakdown of misses (scripts/eval/vision-misses.ts): the furthest stage reached by either arm.
+ */
+export type HandOutcome = 'no-shoulders' | 'arm-not-seen' | 'wrist-low' | 'forearm-flat' | 'raised';
+const HAND_STAGES: readonly HandOutcome[] = ['arm-not-seen', 'wrist-low', 'forearm-flat', 'raised'];
+
+/**
  * Hand raised: a wrist at or above the shoulder line (by `handAboveShoulder` shoulder widths; a
  * small negative margin admits the Chinese classroom posture, elbow on the desk and forearm
  * upright, where the hand is about level with the head) and the forearm pointing up: the wrist
  * above its elbow by `forearmRise` shoulder widths. The elbow itself need not be raised.
  */
-export function handRaised(p: PersonPose, rules: BehaviourRules = DEFAULT_RULES): boolean {
+export function handOutcome(p: PersonPose, rules: BehaviourRules = DEFAULT_RULES): HandOutcome {
   const s = shoulders(p, rules.minKeypointScore);
-  if (!s) return false;
+  if (!s) return 'no-shoulders';
+  let best = 0;
   for (const [w, e, sh] of [
     [L_WRIST, L_ELBOW, L_SHOULDER],
     [R_WRIST, R_ELBOW, R_SHOULDER],
@@ -87,11 +95,19 @@ export function handRaised(p: PersonPose, rules: BehaviourRules = DEFAULT_RULES)
     const shoulder = p.keypoints[sh];
     if (!seen(wrist, rules.minWristScore) || !seen(elbow, rules.minWristScore)) continue;
     const lineY = seen(shoulder, rules.minKeypointScore) ? shoulder.y : s.y;
-    if (wrist.y > lineY - rules.handAboveShoulder * s.width) continue;
-    if (elbow.y - wrist.y < rules.forearmRise * s.width) continue;
-    return true;
+    const stage =
+      wrist.y > lineY - rules.handAboveShoulder * s.width
+        ? 1
+        : elbow.y - wrist.y < rules.forearmRise * s.width
+          ? 2
+          : 3;
+    best = Math.max(best, stage);
   }
-  return false;
+  return HAND_STAGES[best] as HandOutcome;
+}
+
+export function handRaised(p: PersonPose, rules: BehaviourRules = DEFAULT_RULES): boolean {
+  return handOutcome(p, rules) === 'raised';
 }
 
 /** Head up, facing the front: nose and an eye seen, nose well above the shoulder line. */

@@ -17,6 +17,14 @@ export function poseCrop(box: Box, pad: number): Box {
   return { x: box.x + box.w / 2 - side / 2, y: box.y + box.h / 2 - side / 2, w: side, h: side };
 }
 
+/** MoveNet sees the person box's longest edge × this (room for a raised arm above a seated box). */
+export const POSE_PAD = 1.3;
+
+/** The crop the detector-first backend gives MoveNet for one detected person. */
+export function personCrop(box: Box): Box {
+  return poseCrop(box, POSE_PAD);
+}
+
 /**
  * Runs MoveNet on each crop of a frame tensor ([H, W, 3] float32, 0..255); parts of a crop outside
  * the frame are black. Returns COCO-17 keypoints in frame pixels per crop.

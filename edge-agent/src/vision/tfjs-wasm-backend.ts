@@ -1,7 +1,7 @@
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { detectPersons, mergeDetections, type Detection } from './centernet-detector.ts';
 import { tiles } from './geometry.ts';
-import { estimatePoses, poseCrop } from './movenet-pose.ts';
+import { estimatePoses, personCrop } from './movenet-pose.ts';
 import { PoseGate } from './pose-gate.ts';
 import { toWorkingSize } from './preprocess.ts';
 import type { TfjsWasmBackendSettings } from './settings-schema.ts';
@@ -13,9 +13,6 @@ function cpuMs(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 }
-
-/** MoveNet sees the person box's longest edge × this (room for a raised arm above a seated box). */
-const POSE_PAD = 1.3;
 
 /**
  * Detector-first pose (type "tfjs-wasm"): CenterNet on the whole frame plus overlapping tiles (so
@@ -72,7 +69,7 @@ export class TfjsWasmBackend implements PoseBackend {
       const keypoints = await this.#poses(
         tensor,
         frame,
-        dets.map((d) => poseCrop(d.box, POSE_PAD)),
+        dets.map((d) => personCrop(d.box)),
         options.timeS,
       );
       const t3 = cpuMs();
