@@ -100,6 +100,13 @@ afterAll(async () => {
 });
 
 describe('enrolment', () => {
+  it('tokens never start with a dash, so `enrol --token <t>` reads every one as a value', async () => {
+    // Unprefixed base64url started with "-" one time in 64 and the CLI refused it as an option.
+    const tokens = await Promise.all(Array.from({ length: 64 }, () => newToken()));
+    for (const t of tokens) expect(t).toMatch(/^et[A-Za-z0-9_-]{32}$/);
+    expect(new Set(tokens).size).toBe(64);
+  });
+
   it('a one-time token yields working broker credentials, once', async () => {
     const token = await newToken();
     const stateDir = path.join(dir, 'dev-enrol');

@@ -88,8 +88,10 @@ export function createDeviceAdmin(deps: DeviceAdminDeps): DeviceAdmin {
       assertId(room, 'room');
       if (!Number.isSafeInteger(ttlMs) || ttlMs < 60_000 || ttlMs > MAX_TOKEN_TTL_MS)
         throw new AdminError('E_BAD_BODY', `ttl must be from 1 minute to 30 days`);
-      // 192 random bits: a hash without salt or stretching is enough, nothing to guess.
-      const token = randomBytes(24).toString('base64url');
+      // 192 random bits: a hash without salt or stretching is enough, nothing to guess. The "et"
+      // prefix keeps a token from starting with "-", which `enrol --token <t>` would read as an
+      // option (one token in 64 did: a flaky e2e test found it).
+      const token = `et${randomBytes(24).toString('base64url')}`;
       const createdMs = now();
       const expiresMs = createdMs + ttlMs;
       await store.putEnrolmentToken({ tokenHash: hashToken(token), school, room, createdMs, expiresMs });
