@@ -15,6 +15,23 @@ export interface LiveAudioServer {
   close(): Promise<void>;
 }
 
+/**
+ * ffmpeg input options for the stream this server sends: raw mono 16 kHz s16le, with tiny
+ * probing so ffmpeg starts at once (a camera's AAC needs the defaults).
+ */
+export const RAW_PCM_INPUT = [
+  '-f',
+  's16le',
+  '-ar',
+  '16000',
+  '-ac',
+  '1',
+  '-probesize',
+  '32',
+  '-analyzeduration',
+  '0',
+];
+
 export async function startLiveAudioServer(
   pcm: Float32Array,
   rate = 16_000,

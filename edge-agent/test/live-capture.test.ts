@@ -8,21 +8,8 @@ import type { DeviceProfile } from '../src/config/profile-schema.ts';
 import { analyzeLive } from '../src/pipeline/analyze-live.ts';
 import type { AgentMessage } from '../src/pipeline/types.ts';
 import { audio, decodeAll } from './helpers.ts';
-import { startLiveAudioServer, type LiveAudioServer } from './live-audio-server.ts';
+import { RAW_PCM_INPUT, startLiveAudioServer, type LiveAudioServer } from './live-audio-server.ts';
 
-/** Raw PCM over HTTP; tiny probing so ffmpeg starts at once (a camera's AAC needs the defaults). */
-const RAW_PCM_INPUT = [
-  '-f',
-  's16le',
-  '-ar',
-  '16000',
-  '-ac',
-  '1',
-  '-probesize',
-  '32',
-  '-analyzeduration',
-  '0',
-];
 /** A short cut for the quick suite; the real 30 s drill is live-outage-30s.test.ts. */
 const OUTAGE_MS = 3000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

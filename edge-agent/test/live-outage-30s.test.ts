@@ -7,7 +7,7 @@ import type { DeviceProfile } from '../src/config/profile-schema.ts';
 import { analyzeLive } from '../src/pipeline/analyze-live.ts';
 import type { AgentMessage } from '../src/pipeline/types.ts';
 import { audio, decodeAll } from './helpers.ts';
-import { startLiveAudioServer, type LiveAudioServer } from './live-audio-server.ts';
+import { RAW_PCM_INPUT, startLiveAudioServer, type LiveAudioServer } from './live-audio-server.ts';
 
 /**
  * The issue's drill, for real: the live source disconnects for 30 s. Real time, not fake timers:
@@ -15,18 +15,6 @@ import { startLiveAudioServer, type LiveAudioServer } from './live-audio-server.
  * backoff, none of which a fake clock drives. One slow test (about 50 s).
  */
 const OUTAGE_MS = 30_000;
-const RAW_PCM_INPUT = [
-  '-f',
-  's16le',
-  '-ar',
-  '16000',
-  '-ac',
-  '1',
-  '-probesize',
-  '32',
-  '-analyzeduration',
-  '0',
-];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let server: LiveAudioServer;

@@ -15,7 +15,7 @@ import type { TimedText, Transcriber } from '../src/speech/asr/types.ts';
 import { loadWhisperBinding } from '../src/speech/asr/whisper-binding.ts';
 import { FLANDERS, INSTRUCTION_TYPES, TALK_MOVES } from '../src/speech/index.ts';
 import { audio, decodeAll, tempDir } from './helpers.ts';
-import { startLiveAudioServer, type LiveAudioServer } from './live-audio-server.ts';
+import { RAW_PCM_INPUT, startLiveAudioServer, type LiveAudioServer } from './live-audio-server.ts';
 import { buildTestWhisperModel } from './whisper-test-model.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -207,19 +207,6 @@ describe('live speech stage (fake transcriber)', () => {
   });
 });
 
-/** Raw PCM over HTTP; tiny probing so ffmpeg starts at once (as in live-capture.test.ts). */
-const RAW_PCM_INPUT = [
-  '-f',
-  's16le',
-  '-ar',
-  '16000',
-  '-ac',
-  '1',
-  '-probesize',
-  '32',
-  '-analyzeduration',
-  '0',
-];
 const binding = loadWhisperBinding();
 
 describe.skipIf(!binding.ok)('live analysis with whisper.cpp (random tiny-shaped model)', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LiveCapture } from '../src/capture/live-capture.ts';
 import { resolveUrlHost, resolveUrlHosts } from '../src/capture/resolve-url-host.ts';
 import { audio, decodeAll } from './helpers.ts';
-import { startLiveAudioServer } from './live-audio-server.ts';
+import { RAW_PCM_INPUT, startLiveAudioServer } from './live-audio-server.ts';
 
 const v4 = async () => ({ address: '192.0.2.7', family: 4 });
 const v6 = async () => ({ address: '2001:db8::7', family: 6 });
@@ -44,18 +44,7 @@ describe('host names resolved before ffmpeg starts (the bundled static ffmpeg cr
         {
           kind: 'url',
           url: server.url.replace('127.0.0.1', 'localhost'),
-          extraInputArgs: [
-            '-f',
-            's16le',
-            '-ar',
-            '16000',
-            '-ac',
-            '1',
-            '-probesize',
-            '32',
-            '-analyzeduration',
-            '0',
-          ],
+          extraInputArgs: RAW_PCM_INPUT,
         },
         { maxStarts: 1 },
       );

@@ -13,7 +13,7 @@ import { decodeAudio } from '../../edge-agent/src/capture/decode-audio.ts';
 import { probeFile } from '../../edge-agent/src/capture/probe.ts';
 import { analyzeFile, loadProfile, SileroVad } from '../../edge-agent/src/index.ts';
 import { analyzeLive } from '../../edge-agent/src/pipeline/analyze-live.ts';
-import { startLiveAudioServer } from '../../edge-agent/test/live-audio-server.ts';
+import { RAW_PCM_INPUT, startLiveAudioServer } from '../../edge-agent/test/live-audio-server.ts';
 import { teacherSpeakers } from './audio.ts';
 import {
   FRAME_S,
@@ -133,20 +133,6 @@ export async function realtimeRun(file: string, options: LiveAudioEvalOptions = 
     fitMs: stats?.fitMs ?? 0,
   };
 }
-
-/** Raw PCM over HTTP with tiny probing, as in the live capture tests. */
-const RAW_PCM_INPUT = [
-  '-f',
-  's16le',
-  '-ar',
-  '16000',
-  '-ac',
-  '1',
-  '-probesize',
-  '32',
-  '-analyzeduration',
-  '0',
-];
 
 /**
  * A served stream starts when ffmpeg has connected, a fraction of a second after the lesson
