@@ -139,8 +139,7 @@ export class FfmpegSupervisor {
       args = await resolveUrlHosts(this.#media.args());
     } catch (err) {
       // No ffmpeg run at all: the source's host name did not resolve (DNS down, name wrong).
-      const why = (err as NodeJS.ErrnoException).code ?? 'lookup failed';
-      const error = `${this.#health.source}: host name not resolved (${why})`;
+      const error = `${this.#health.source}: ${(err as Error).message}`;
       return { hadData: false, error, code: 'unreachable', stderr: [] };
     }
     if (this.#stopping) return { hadData: false, error: 'stopped', code: 'ended', stderr: [] };

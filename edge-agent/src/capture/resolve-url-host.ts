@@ -27,14 +27,22 @@ export type HostLookup = (host: string) => Promise<{ address: string; family: nu
  * encoder's host name itself, for every ffmpeg start (DHCP cameras move), and hands ffmpeg the
  * address. Everything else in the argument (credentials, port, path, query) is kept byte for
  * byte. Arguments that are not network URLs (device names, files, options) come back unchanged.
- * A name that does not resolve rejects, with Node's ENOTFOUND / EAI_AGAIN error.
+ * A name that does not resolve rejects with "host name not resolved (<Node's code>)", e.g. ENOTFOUND.
  */
 export async function resolveUrlHost(arg: string, lookup: HostLookup = dnsLookup): Promise<string> {
   const m = AUTHORITY.exec(arg);
   if (!m || !NETWORK_SCHEMES.has(m[1]!.toLowerCase())) return arg;
   const host = m[3]!;
   if (!host || host.startsWith('[') || isIP(host)) return arg;
-  const { address, family } = await lookup(host);
+  let found: { address: string; family: number };
+  try {
+    found = await lookup(host);
+  } catch (err) {
+    throw new Error(`host name not resolved (${(err as NodeJS.ErrnoException).code ?? 'lookup failed'})`, {
+      cause: err,
+    });
+  }
+  const { address, family } = found;
   const literal = family === 6 ? `[${address}]` : address;
   return `${m[1]}://${m[2]}${literal}${arg.slice(m[0].length)}`;
 }

@@ -51,10 +51,7 @@ export async function probeStream(
   try {
     input = await resolveUrlHost(url); // as the capture does: the bundled ffmpeg cannot resolve names
   } catch (err) {
-    return {
-      ok: false,
-      detail: `${safe}: host name not resolved (${(err as NodeJS.ErrnoException).code ?? 'lookup failed'})`,
-    };
+    return { ok: false, detail: `${safe}: ${(err as Error).message}` };
   }
   try {
     const { stderr } = await run(
