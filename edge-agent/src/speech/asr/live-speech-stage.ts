@@ -86,12 +86,13 @@ export class LiveSpeechStage {
     /** Audio kept behind the newest sample: the longest a segment can reach back when it closes. */
     private readonly keepS: number,
     private readonly log: Logger,
-    options: Pick<LiveSpeechStageOptions, 'limits' | 'now'>,
+    limits: LiveSpeechLimits,
+    now: (() => number) | undefined,
     language: 'auto' | 'zh' | 'en',
   ) {
     this.#aggregator = transcriber ? new DiscourseWindowAggregator({ windowS, language }) : null;
-    this.#limits = { ...DEFAULT_LIVE_SPEECH_LIMITS, ...options.limits };
-    this.#now = options.now ?? Date.now;
+    this.#limits = limits;
+    this.#now = now ?? Date.now;
   }
 
   static async open(profile: DeviceProfile, options: LiveSpeechStageOptions): Promise<LiveSpeechStage> {
@@ -120,14 +121,14 @@ export class LiveSpeechStage {
     const v = profile.audio.vad;
     const keepS = (v.maxSpeechMs + v.minSilenceMs + 2 * v.speechPadMs) / 1000 + 1;
     const language = profile.speech?.language ?? 'auto';
-    const limits = { ...profile.speech?.live, ...options.limits };
     return new LiveSpeechStage(
       transcriber,
       transcriber ? null : (reason ?? 'error'),
       profile.windowS,
       keepS,
       options.logger,
-      { ...options, limits },
+      { ...DEFAULT_LIVE_SPEECH_LIMITS, ...profile.speech?.live, ...options.limits },
+      options.now,
       language,
     );
   }
