@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigV1, GapV1, StatusV1 } from '@classroom/protocol';
+import { statusFixture } from '@classroom/protocol/testing';
 import type { Store } from '../src/index.ts';
 import { DEVICE, EPOCH, LESSON_START, lessonMsg, windowMsg } from './helpers.ts';
 
@@ -16,27 +17,14 @@ export interface StoreHarness {
 const A = { ...DEVICE };
 
 export function statusMsg(seq: number, over: Partial<StatusV1> = {}): StatusV1 {
-  return {
-    schema: 'status/1',
+  return statusFixture({
     deviceId: DEVICE.device,
     epoch: EPOCH,
     seq,
-    startMs: 0,
-    endMs: 0,
-    online: true,
-    version: '0.1.0',
-    profile: null,
     recording: false,
     cpuLoad: 0.2,
-    cpuTempC: null,
-    memUsedRatio: null,
-    diskFreeBytes: null,
-    backlog: 0,
-    microphone: 'ok',
-    camera: 'absent',
-    errors: [],
     ...over,
-  };
+  });
 }
 
 function gapMsg(seq: number): GapV1 {

@@ -9,7 +9,7 @@ import { loadAgent } from '../src/agent/load-agent-config.ts';
 import type { LiveSource } from '../src/capture/live-source.ts';
 import { LiveAnalysis } from '../src/pipeline/analyze-live.ts';
 import { DEFAULT_VISION_SETTINGS } from '../src/vision/settings-schema.ts';
-import { audio, decodeAll, repoRoot, tempDir } from './helpers.ts';
+import { ALL_DAY_TIMETABLE, audio, decodeAll, repoRoot, tempDir } from './helpers.ts';
 import { startLiveAudioServer, type LiveAudioServer } from './live-audio-server.ts';
 import {
   classroomCameraJpegs,
@@ -90,16 +90,7 @@ describe('agent status with a camera', () => {
         notes: {},
       }),
     );
-    writeFileSync(
-      path.join(dir, 'timetable.json'),
-      JSON.stringify({
-        version: 1,
-        timezone: 'UTC',
-        periods: [{ id: 'all-day', start: '00:00', end: '23:59', days: [1, 2, 3, 4, 5, 6, 7] }],
-        holidays: [],
-        makeUpDays: [],
-      }),
-    );
+    writeFileSync(path.join(dir, 'timetable.json'), JSON.stringify(ALL_DAY_TIMETABLE));
     const file = path.join(dir, 'agent-config.json');
     writeFileSync(
       file,

@@ -52,3 +52,12 @@ export function writeFloatWav(file: string, samples: Float32Array, rate = 16_000
   h.writeUInt32LE(data.length, 40);
   writeFileSync(file, Buffer.concat([h, data]));
 }
+
+/** A timetable with one period all day, every day: an agent under test records from its start. */
+export const ALL_DAY_TIMETABLE = {
+  version: 1,
+  timezone: 'UTC',
+  periods: [{ id: 'all-day', start: '00:00', end: '23:59', days: [1, 2, 3, 4, 5, 6, 7] }],
+  holidays: [],
+  makeUpDays: [],
+};

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SOURCE_ERROR_CODES, validatorFor } from '@classroom/protocol';
+import { statusFixture } from '@classroom/protocol/testing';
 import { LiveVideoCapture, type LiveVideoCaptureOptions } from '../src/capture/live-video-capture.ts';
 import type { LiveVideoSource } from '../src/capture/live-video-source.ts';
 import { sourceErrorCode } from '../src/capture/source-error.ts';
@@ -110,26 +111,7 @@ describe('camera error codes', () => {
   });
 
   it('every code is a value status/1 accepts for cameraError, and nothing else is', () => {
-    const status = {
-      schema: 'status/1',
-      deviceId: 'dev-a',
-      epoch: 1,
-      seq: 1,
-      startMs: 0,
-      endMs: 0,
-      online: true,
-      version: '0.1.0',
-      profile: null,
-      recording: true,
-      cpuLoad: null,
-      cpuTempC: null,
-      memUsedRatio: null,
-      diskFreeBytes: null,
-      backlog: 0,
-      microphone: 'ok',
-      camera: 'down',
-      errors: ['E_CAMERA_DOWN'],
-    };
+    const status = statusFixture({ epoch: 1, camera: 'down', errors: ['E_CAMERA_DOWN'] });
     expect(checkStatus.Check(status)).toBe(true); // a device from before the fields
     for (const code of SOURCE_ERROR_CODES)
       expect(checkStatus.Check({ ...status, cameraReconnects: 3, cameraError: code }), code).toBe(true);

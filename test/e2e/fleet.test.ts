@@ -4,11 +4,13 @@ import path from 'node:path';
 import mqtt from 'mqtt';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeMessage, topicFor, type StatusV1 } from '@classroom/protocol';
+import { encodeMessage, topicFor } from '@classroom/protocol';
+import { statusFixture } from '@classroom/protocol/testing';
 import { createCloud, type Cloud } from '../../cloud/src/index.ts';
 import { Agent, type LiveLesson } from '../../edge-agent/src/agent/agent.ts';
 import { loadAgent } from '../../edge-agent/src/agent/load-agent-config.ts';
 import { runEnrollCommand } from '../../edge-agent/src/cli/agent-commands.ts';
+import { ALL_DAY_TIMETABLE } from '../../edge-agent/test/helpers.ts';
 
 // Issue #10 end to end: enrolment with a one-time token, per-device credentials on the embedded
 // broker, the status heartbeat in the fleet API, config push, and the last will on a dropped link.
@@ -140,26 +142,14 @@ describe('enrolment', () => {
       reconnectPeriod: 0,
     });
     const t = Date.now();
-    const status: StatusV1 = {
-      schema: 'status/1',
+    const status = statusFixture({
       deviceId: 'dev-enrol',
       epoch: 1,
-      seq: 1,
       startMs: t,
       endMs: t,
-      online: true,
-      version: '0.1.0',
-      profile: null,
       recording: false,
-      cpuLoad: null,
-      cpuTempC: null,
-      memUsedRatio: null,
-      diskFreeBytes: null,
-      backlog: 0,
       microphone: 'absent',
-      camera: 'absent',
-      errors: [],
-    };
+    });
     await client.publishAsync(
       topicFor({ school: SCHOOL, room: ROOM, device: 'dev-enrol' }, 'status'),
       encodeMessage(status),
@@ -241,16 +231,7 @@ describe('the running agent', () => {
     ]);
     // A period all day, every day: the agent records from the start.
     const timetable = path.join(stateDir, 'timetable.json');
-    writeFileSync(
-      timetable,
-      JSON.stringify({
-        version: 1,
-        timezone: 'UTC',
-        periods: [{ id: 'all-day', start: '00:00', end: '23:59', days: [1, 2, 3, 4, 5, 6, 7] }],
-        holidays: [],
-        makeUpDays: [],
-      }),
-    );
+    writeFileSync(timetable, JSON.stringify(ALL_DAY_TIMETABLE));
     const file = path.join(stateDir, 'agent-config.json');
     const cfg = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     writeFileSync(file, JSON.stringify({ ...cfg, timetable: 'timetable.json', statusIntervalS: 5 }), {

@@ -5,7 +5,8 @@ import mqtt from 'mqtt';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCloud, type Cloud } from '@classroom/cloud';
-import { encodeMessage, topicFor, type StatusV1 } from '@classroom/protocol';
+import { encodeMessage, topicFor } from '@classroom/protocol';
+import { statusFixture } from '@classroom/protocol/testing';
 import { ROOM, SCHOOL, expectedWindows, lastSeq, messageFor, type LessonPlan } from './fixtures.ts';
 import { TcpProxy, sleep, spawnAgent, storedLessonEvents, storedWindows, waitFor } from './helpers.ts';
 
@@ -112,26 +113,13 @@ describe('delivery faults, embedded broker', () => {
     await publishAll(client, p, [...Array(lastSeq(p) + 1).keys()]);
     // A live heartbeat, stamped by the skewed clock.
     const now = Date.now() + offset;
-    const status: StatusV1 = {
-      schema: 'status/1',
+    const status = statusFixture({
       deviceId: id,
       epoch: EPOCH,
       seq: lastSeq(p) + 1,
       startMs: now,
       endMs: now,
-      online: true,
-      version: '0.1.0',
-      profile: null,
-      recording: true,
-      cpuLoad: null,
-      cpuTempC: null,
-      memUsedRatio: null,
-      diskFreeBytes: null,
-      backlog: 0,
-      microphone: 'ok',
-      camera: 'absent',
-      errors: [],
-    };
+    });
     await client.publishAsync(
       topicFor({ school: SCHOOL, room: ROOM, device: id }, 'status'),
       encodeMessage(status),

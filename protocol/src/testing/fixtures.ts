@@ -1,4 +1,4 @@
-import type { LessonV1, LessonV2, WindowV1 } from '../index.ts';
+import type { LessonV1, LessonV2, StatusV1, WindowV1 } from '../index.ts';
 
 /** Valid message builders for tests on both sides of the wire. */
 export const FIXTURE_DEVICE = { school: 'sch-001', room: 'r101', device: 'dev-a' } as const;
@@ -53,4 +53,29 @@ export function lessonFixture(event: 'start' | 'end', overrides: Partial<LessonV
 export function lessonV2Fixture(event: 'start' | 'end', overrides: Partial<LessonV2> = {}): LessonV2 {
   const { schema: _schema, ...v1 } = lessonFixture(event);
   return { ...v1, schema: 'lesson/2', teacherId: 'T0412', ...overrides };
+}
+
+/** A status/1 heartbeat of a healthy, recording device with no system figures. */
+export function statusFixture(overrides: Partial<StatusV1> = {}): StatusV1 {
+  return {
+    schema: 'status/1',
+    deviceId: FIXTURE_DEVICE.device,
+    epoch: FIXTURE_EPOCH,
+    seq: 1,
+    startMs: 0,
+    endMs: 0,
+    online: true,
+    version: '0.1.0',
+    profile: null,
+    recording: true,
+    cpuLoad: null,
+    cpuTempC: null,
+    memUsedRatio: null,
+    diskFreeBytes: null,
+    backlog: 0,
+    microphone: 'ok',
+    camera: 'absent',
+    errors: [],
+    ...overrides,
+  };
 }
