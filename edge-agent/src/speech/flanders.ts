@@ -1,25 +1,12 @@
+import { FLANDERS_CATEGORIES, type FlandersCategory } from '@classroom/protocol';
 import type { InstructionType } from './instruction.ts';
 import type { TalkMove } from './talk-moves.ts';
 import type { Language } from './types.ts';
 import { stripPunctuation } from './text.ts';
 
-/**
- * Flanders Interaction Analysis Categories 1-10 as the enum names the cloud reads from
- * `speech.transitions` (cloud/src/diagnostics/analysis/flanders.ts keeps the same list).
- */
-export const FLANDERS = [
-  'acceptFeeling',
-  'praise',
-  'usesIdeas',
-  'question',
-  'lecture',
-  'directions',
-  'criticism',
-  'studentResponse',
-  'studentInitiation',
-  'silence',
-] as const;
-export type Flanders = (typeof FLANDERS)[number];
+/** The Flanders categories are the wire vocabulary of `speech.transitions`, kept in the protocol. */
+export const FLANDERS = FLANDERS_CATEGORIES;
+export type Flanders = FlandersCategory;
 
 /** Flanders codes every 3 s: a silence of 3 s is one `silence` code, a 9 s utterance three codes. */
 export const FLANDERS_INTERVAL_S = 3;

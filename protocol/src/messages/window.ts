@@ -62,6 +62,28 @@ export const AudioSection = Type.Object(
 
 export const QUESTION_TYPES = ['open', 'closed', 'recall', 'higherOrder'] as const;
 
+/**
+ * Flanders Interaction Analysis Categories (Flanders, "Analyzing Teaching Behavior", 1970), in
+ * FIAC order 1-10: the names on both sides of a `speech.transitions` key ("from>to"), coded by
+ * the device and read back into a matrix by the cloud. Teacher talk 1-7: indirect influence 1-4
+ * (accepts feeling, praises, uses students' ideas, asks questions), direct influence 5-7
+ * (lectures, gives directions, criticises); student talk 8-9 (response, initiation); 10 silence
+ * or confusion.
+ */
+export const FLANDERS_CATEGORIES = [
+  'acceptFeeling',
+  'praise',
+  'usesIdeas',
+  'question',
+  'lecture',
+  'directions',
+  'criticism',
+  'studentResponse',
+  'studentInitiation',
+  'silence',
+] as const;
+export type FlandersCategory = (typeof FLANDERS_CATEGORIES)[number];
+
 export const SpeechSection = Type.Object(
   {
     teacherQuestions: Count('Questions asked by the teacher.'),

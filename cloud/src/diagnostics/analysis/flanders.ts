@@ -1,28 +1,8 @@
-import type { WindowV1 } from '@classroom/protocol';
+import { FLANDERS_CATEGORIES, type FlandersCategory, type WindowV1 } from '@classroom/protocol';
 import { gap, round } from './common.ts';
 import type { Part } from './types.ts';
 
-/**
- * Flanders Interaction Analysis Categories (Flanders, "Analyzing Teaching Behavior", 1970), in
- * FIAC order 1-10, spelled as the enum names the device may send in `speech.transitions`
- * ("from>to" keys, pattern ^[a-z][a-zA-Z]{0,31}$). Teacher talk 1-7: indirect influence 1-4
- * (accepts feeling, praises, uses students' ideas, asks questions), direct influence 5-7
- * (lectures, gives directions, criticises); student talk 8-9 (response, initiation); 10 silence
- * or confusion.
- */
-export const FLANDERS_CATEGORIES = [
-  'acceptFeeling',
-  'praise',
-  'usesIdeas',
-  'question',
-  'lecture',
-  'directions',
-  'criticism',
-  'studentResponse',
-  'studentInitiation',
-  'silence',
-] as const;
-export type FlandersCategory = (typeof FLANDERS_CATEGORIES)[number];
+export { FLANDERS_CATEGORIES, type FlandersCategory };
 
 export const INDIRECT: readonly FlandersCategory[] = ['acceptFeeling', 'praise', 'usesIdeas', 'question'];
 export const DIRECT: readonly FlandersCategory[] = ['lecture', 'directions', 'criticism'];
