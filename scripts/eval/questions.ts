@@ -12,7 +12,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyseQuestions, isQuestion } from '../../edge-agent/src/speech/question.ts';
+import { analyseQuestions, classifyQuestion, isQuestion } from '../../edge-agent/src/speech/question.ts';
 import { tagTalkMove, TALK_MOVES, type TalkMove } from '../../edge-agent/src/speech/talk-moves.ts';
 import { splitSentences, stripPunctuation, terminator } from '../../edge-agent/src/speech/text.ts';
 
@@ -111,6 +111,27 @@ export function talkmoves(lessons: Row[][]) {
   };
 }
 
+/**
+ * A proxy check of the English higher-order rule, as TalkMoves codes no question types: teacher
+ * questions (human '?') coded "press for reasoning" count as higher-order and those coded "press
+ * for accuracy" as recall; the rule sees the question sentences without punctuation, and an
+ * utterance is higher-order when any of them is.
+ */
+export function higherOrderProxy(lessons: Row[][]) {
+  const counts = new Counts();
+  for (const rows of lessons) {
+    for (const r of rows) {
+      const gold = r.role === 'teacher' ? talkMoveLabel(r.teacher_move) : null;
+      if (gold !== 'pressForReasoning' && gold !== 'pressForAccuracy') continue;
+      const questions = splitSentences(r.text ?? '').filter((s) => terminator(s) === 'question');
+      if (questions.length === 0) continue;
+      const pred = questions.some((s) => classifyQuestion(stripPunctuation(s), 'en').higherOrder);
+      counts.add(pred, gold === 'pressForReasoning');
+    }
+  }
+  return counts.report();
+}
+
 export async function run(target: string, options: { limitFiles?: number } = {}): Promise<object> {
   const started = Date.now();
   const lessons = readFolder(target, options.limitFiles);
@@ -144,6 +165,7 @@ export async function run(target: string, options: { limitFiles?: number } = {})
       utterances: { all: utterances.report(), teacher: teacherUtterances.report() },
     },
     talkmoves: talkmoves(lessons),
+    higherOrderProxy: higherOrderProxy(lessons),
     seconds: (Date.now() - started) / 1000,
   };
 }
