@@ -47,7 +47,35 @@ export async function resolveUrlHost(arg: string, lookup: HostLookup = dnsLookup
   return `${m[1]}://${m[2]}${literal}${arg.slice(m[0].length)}`;
 }
 
-/** `resolveUrlHost` over a whole ffmpeg argument list. */
+/** The Host header an HTTP(S) URL's server expects (name and any port), or null for other schemes. */
+function httpHost(arg: string): string | null {
+  try {
+    const url = new URL(arg);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.host : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the options of the input being built (since the previous `-i`) already set `-headers`. */
+function setsHeaders(built: readonly string[]): boolean {
+  for (let i = built.length - 2; i >= 0 && built[i] !== '-i'; i--) if (built[i] === '-headers') return true;
+  return false;
+}
+
+/**
+ * `resolveUrlHost` over a whole ffmpeg argument list. An HTTP(S) input whose name was replaced by
+ * its address also gets `-headers "Host: <name>"`, so a camera or proxy that serves by name still
+ * sees it (ffmpeg sends no Host of its own when the headers carry one); an input that already sets
+ * `-headers` is left as given.
+ */
 export async function resolveUrlHosts(args: readonly string[], lookup?: HostLookup): Promise<string[]> {
-  return Promise.all(args.map((a) => resolveUrlHost(a, lookup)));
+  const out: string[] = [];
+  for (const arg of args) {
+    const resolved = await resolveUrlHost(arg, lookup);
+    const host = resolved === arg ? null : httpHost(arg);
+    if (host && out.at(-1) === '-i' && !setsHeaders(out)) out.splice(-1, 0, '-headers', `Host: ${host}\r\n`);
+    out.push(resolved);
+  }
+  return out;
 }
