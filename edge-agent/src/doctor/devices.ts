@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { resolveUrlHost } from '../capture/resolve-url-host.ts';
+import { resolveUrlHosts } from '../capture/resolve-url-host.ts';
 
 const run = promisify(execFile);
 
@@ -47,20 +47,26 @@ export async function probeStream(
   timeoutMs = 8000,
 ): Promise<{ ok: boolean; detail: string }> {
   const safe = url.replace(/\/\/[^@/]*@/, '//***@');
-  let input: string;
+  let args: string[];
   try {
-    input = await resolveUrlHost(url); // as the capture does: the bundled ffmpeg cannot resolve names
+    // As the capture does: the bundled ffmpeg cannot resolve names (an HTTP camera keeps its Host).
+    args = await resolveUrlHosts([
+      '-hide_banner',
+      '-rtsp_transport',
+      'tcp',
+      '-i',
+      url,
+      '-t',
+      '0.5',
+      '-f',
+      'null',
+      '-',
+    ]);
   } catch (err) {
     return { ok: false, detail: `${safe}: ${(err as Error).message}` };
   }
   try {
-    const { stderr } = await run(
-      ffmpeg,
-      ['-hide_banner', '-rtsp_transport', 'tcp', '-i', input, '-t', '0.5', '-f', 'null', '-'],
-      {
-        timeout: timeoutMs,
-      },
-    );
+    const { stderr } = await run(ffmpeg, args, { timeout: timeoutMs });
     const video = /Stream #.*Video: ([^,\n]+)/.exec(stderr)?.[1] ?? 'no video stream';
     return { ok: true, detail: `${safe}: ${video}` };
   } catch (err) {
