@@ -3,10 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SOURCE_ERROR_CODES, validatorFor } from '@classroom/protocol';
 import { statusFixture } from '@classroom/protocol/testing';
+import { LiveCapture, type LiveCaptureOptions } from '../src/capture/live-capture.ts';
+import type { LiveSource } from '../src/capture/live-source.ts';
 import { LiveVideoCapture, type LiveVideoCaptureOptions } from '../src/capture/live-video-capture.ts';
 import type { LiveVideoSource } from '../src/capture/live-video-source.ts';
 import { sourceErrorCode } from '../src/capture/source-error.ts';
-import { tempDir } from './helpers.ts';
+import { audio, decodeAll, tempDir } from './helpers.ts';
+import { RAW_PCM_INPUT, startLiveAudioServer, type LiveAudioServer } from './live-audio-server.ts';
 import {
   classroomCameraJpegs,
   MJPEG_INPUT_ARGS,
@@ -14,12 +17,14 @@ import {
   type LiveVideoServer,
 } from './live-video-server.ts';
 
-// The camera's status code from real ffmpeg runs against what a camera or the network answers
-// (the bundled ffmpeg's own messages), each code checked against the status/1 enum.
+// The camera's and the microphone's status codes from real ffmpeg runs against what a camera, an
+// encoder or the network answers (the bundled ffmpeg's own messages), each code checked against
+// the status/1 enum.
 
 let server: http.Server;
 let base: string;
 let camera: LiveVideoServer;
+let mic: LiveAudioServer;
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
@@ -35,11 +40,13 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   camera = await startLiveVideoServer(classroomCameraJpegs(tempDir('source-error-')), 2);
+  mic = await startLiveAudioServer(await decodeAll(audio('english/jfk.wav')));
 });
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await camera?.close();
+  await mic?.close();
 });
 afterEach(() => {
   delete process.env.FFMPEG_PATH;
@@ -53,6 +60,16 @@ async function oneRun(source: LiveVideoSource, options: LiveVideoCaptureOptions 
   capture.start();
   for await (const _frame of capture) {
     if (options.stallS) camera.cut(5000); // a first frame came: now the camera hangs
+  }
+  return capture.health();
+}
+
+/** As oneRun, for the live audio capture (the same supervisor, audio's ffmpeg arguments). */
+async function oneAudioRun(source: LiveSource, options: LiveCaptureOptions = {}) {
+  const capture = new LiveCapture(source, { maxStarts: 1, startTimeoutS: 5, ...options });
+  capture.start();
+  for await (const _chunk of capture) {
+    if (options.stallS) mic.cut(5000); // audio came: now the encoder hangs
   }
   return capture.health();
 }
@@ -110,18 +127,60 @@ describe('camera error codes', () => {
     ).toBe('unreachable');
   });
 
-  it('every code is a value status/1 accepts for cameraError, and nothing else is', () => {
-    const status = statusFixture({ epoch: 1, camera: 'down', errors: ['E_CAMERA_DOWN'] });
+  it('every code is a value status/1 accepts for cameraError and micError, and nothing else is', () => {
+    const status = statusFixture({
+      epoch: 1,
+      microphone: 'down',
+      camera: 'down',
+      errors: ['E_AUDIO_DOWN', 'E_CAMERA_DOWN'],
+    });
     expect(checkStatus.Check(status)).toBe(true); // a device from before the fields
-    for (const code of SOURCE_ERROR_CODES)
+    for (const code of SOURCE_ERROR_CODES) {
       expect(checkStatus.Check({ ...status, cameraReconnects: 3, cameraError: code }), code).toBe(true);
+      expect(checkStatus.Check({ ...status, micReconnects: 3, micError: code }), code).toBe(true);
+    }
     // [PRIV-2] ffmpeg's words, a URL or a count out of range are refused.
-    for (const bad of [
-      { cameraError: 'Connection refused' },
-      { cameraError: 'rtsp://admin:pw@cam/sub' },
-      { cameraReconnects: -1 },
-      { cameraReconnects: 1.5 },
-    ])
-      expect(checkStatus.Check({ ...status, ...bad }), JSON.stringify(bad)).toBe(false);
+    for (const [errorKey, countKey] of [
+      ['cameraError', 'cameraReconnects'],
+      ['micError', 'micReconnects'],
+    ] as const)
+      for (const bad of [
+        { [errorKey]: 'Connection refused' },
+        { [errorKey]: 'rtsp://admin:pw@cam/sub' },
+        { [errorKey]: 'E_AUDIO_DOWN' },
+        { [countKey]: -1 },
+        { [countKey]: 1.5 },
+        { [countKey]: 1_000_001 },
+      ])
+        expect(checkStatus.Check({ ...status, ...bad }), JSON.stringify(bad)).toBe(false);
+  });
+});
+
+describe('microphone error codes', () => {
+  it('names what an audio stream or the network answered, as for the camera', async () => {
+    const cases: [LiveSource, string][] = [
+      [{ kind: 'url', url: `${base}/401` }, 'auth-failed'],
+      [{ kind: 'url', url: `http://admin:pw@${base.slice(7)}/403` }, 'auth-failed'],
+      [{ kind: 'url', url: `${base}/404` }, 'not-found'],
+      [{ kind: 'url', url: `${base}/503` }, 'server-error'],
+      [{ kind: 'url', url: 'http://127.0.0.1:1/live.wav' }, 'refused'],
+      [{ kind: 'url', url: 'rtsp://127.0.0.1:1/audio' }, 'refused'],
+    ];
+    const got = [];
+    for (const [source] of cases) got.push((await oneAudioRun(source)).lastErrorCode);
+    expect(got).toEqual(cases.map(([, code]) => code));
+  });
+
+  it('says stalled and start-timeout from what the supervisor saw', async () => {
+    const stalled = await oneAudioRun(
+      { kind: 'url', url: mic.url, extraInputArgs: RAW_PCM_INPUT },
+      { stallS: 1 },
+    );
+    expect([stalled.reconnects, stalled.lastErrorCode]).toEqual([0, 'stalled']);
+    const silent = await oneAudioRun(
+      { kind: 'url', url: `${base}/204`, extraInputArgs: RAW_PCM_INPUT },
+      { startTimeoutS: 1 },
+    );
+    expect(silent.lastErrorCode).toBe('start-timeout');
   });
 });

@@ -56,8 +56,9 @@ export const StatusV1 = Type.Object(
     backlog: Count('Messages waiting in the outbox.'),
     microphone: Health,
     camera: Health,
-    // Optional, so a device from before they existed still validates (STYLE 3); an older cloud
-    // rejects them as unknown keys, so the cloud is updated first (docs/install.md).
+    // The camera's and the microphone's detail fields are optional, so a device from before them
+    // still validates (STYLE 3); an older cloud rejects them as unknown keys, so the cloud is
+    // updated first (docs/install.md).
     cameraReconnects: Type.Optional(
       Count(
         'Times the camera came back after being lost, in the lesson now running or the last one. Absent: no camera ran yet, or an agent from before this field (a cloud from before it rejects the status: update the cloud first).',
@@ -66,6 +67,16 @@ export const StatusV1 = Type.Object(
     cameraError: Type.Optional(
       SourceError(
         "Why the camera's last ffmpeg run failed, sent while the camera is degraded or down; absent while ok, before any failure, or from an agent before this field.",
+      ),
+    ),
+    micReconnects: Type.Optional(
+      Count(
+        'Times the live audio source (microphone or camera audio) came back after being lost, in the lesson now running or the last one. Absent: no lesson ran yet, or an agent from before this field (a cloud from before it rejects the status: update the cloud first).',
+      ),
+    ),
+    micError: Type.Optional(
+      SourceError(
+        "Why the audio source's last ffmpeg run failed, sent while the microphone is degraded or down; absent while ok, before any failure, or from an agent before this field.",
       ),
     ),
     errors: Type.Array(Type.String({ pattern: '^E_[A-Z0-9_]{1,48}$' }), {
