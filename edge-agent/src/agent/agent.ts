@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
-import type { ConfigV1, SourceErrorCode, StatusV1 } from '@classroom/protocol';
+import type { ConfigV1 } from '@classroom/protocol';
 import type { LiveSource } from '../capture/live-source.ts';
 import { loadProfile } from '../config/load-profile.ts';
 import type { DeviceProfile } from '../config/profile-schema.ts';
@@ -17,26 +17,24 @@ import { StatusHeartbeat, type StatusBody } from './heartbeat.ts';
 import { configLiveOptions } from './live-options.ts';
 import type { LoadedAgent } from './load-agent-config.ts';
 import { sdNotify, watchdogIntervalMs } from './sd-notify.ts';
+import {
+  cameraStatus,
+  micStatus,
+  type CameraStatus,
+  type MicStatus,
+  type SourceHealth,
+} from './source-status.ts';
 import { systemStats } from './system-stats.ts';
 
 /** A live lesson as the agent drives it; LiveAnalysis in production, a fake in tests. */
 export interface LiveLesson {
   start(): Promise<void>;
   stop(reason: 'timetable' | 'stopped'): Promise<unknown>;
-  health(): { state: 'ok' | 'degraded' | 'down' } | null;
+  /** The audio source's (microphone or camera audio); null before the capture is built. */
+  health(): SourceHealth | null;
   /** The camera's; null when none runs. */
-  videoHealth?(): CameraHealth | null;
+  videoHealth?(): SourceHealth | null;
 }
-
-/** The part of a capture's health (capture/live-health.ts) that status/1 carries for the camera. */
-export interface CameraHealth {
-  state: 'ok' | 'degraded' | 'down';
-  reconnects?: number;
-  lastErrorCode?: SourceErrorCode | null;
-}
-
-/** status/1's camera fields. */
-type CameraStatus = Pick<StatusV1, 'camera' | 'cameraReconnects' | 'cameraError'>;
 
 export interface AgentOptions {
   logger?: Logger;
@@ -80,7 +78,7 @@ export class Agent {
   #heartbeat: StatusHeartbeat | undefined;
   #scheduler: RecordingScheduler | undefined;
   #live: LiveLesson | null = null;
-  #lastMic: StatusV1['microphone'];
+  #lastMic: MicStatus;
   #lastCam: CameraStatus;
   #settings: RemoteSettings;
   #watchdog: NodeJS.Timeout | undefined;
@@ -91,8 +89,8 @@ export class Agent {
     this.#o = options;
     this.#log = (options.logger ?? silentLogger).child({ module: 'agent' });
     this.#now = options.now ?? Date.now;
-    this.#lastMic = loaded.config.audio ? 'ok' : 'absent';
-    // As for the microphone: a configured camera counts as ok until a lesson says otherwise.
+    // A configured source counts as ok until a lesson says otherwise.
+    this.#lastMic = { microphone: loaded.config.audio ? 'ok' : 'absent' };
     this.#lastCam = { camera: loaded.config.camera ? 'ok' : 'absent' };
     this.#settings = {
       seq: -1,
@@ -254,7 +252,9 @@ export class Agent {
     const live = this.#live;
     this.#live = null;
     if (live) {
-      this.#lastMic = micHealth(live) ?? this.#lastMic;
+      // The goodbye and idle statuses keep the lesson's last word on each source.
+      const mic = live.health();
+      if (mic) this.#lastMic = micStatus(mic);
       this.#lastCam = this.#camera(live);
       await live
         .stop(reason)
@@ -267,9 +267,9 @@ export class Agent {
     const t = this.#now();
     const c = this.#loaded.config;
     const backlog = this.#publisher?.backlog();
-    const mic = this.#live ? (micHealth(this.#live) ?? 'degraded') : this.#lastMic;
+    const mic = this.#live ? micStatus(this.#live.health()) : this.#lastMic;
     const errors = new Set([...this.#errors, ...(backlog?.alerts ?? [])]);
-    if (mic === 'down') errors.add('E_AUDIO_DOWN');
+    if (mic.microphone === 'down') errors.add('E_AUDIO_DOWN');
     const camera = this.#live ? this.#camera(this.#live) : this.#lastCam;
     if (camera.camera === 'down') errors.add('E_CAMERA_DOWN');
     return {
@@ -284,30 +284,16 @@ export class Agent {
       recording: this.#live !== null, // [PRIV-6] what really runs, not what the timetable wants
       ...systemStats(this.#loaded.stateDir),
       backlog: Math.min(1_000_000, backlog?.messages ?? 0),
-      microphone: mic,
+      ...mic,
       ...camera,
       errors: [...errors].filter((e) => /^E_[A-Z0-9_]{1,48}$/.test(e)).slice(0, 32),
     };
   }
 
-  /**
-   * "absent" without a camera, or while the lesson opens none (profile without vision, no model).
-   * The error code only while the camera is not ok: after a reconnect the last failure is history,
-   * and a status that still named it would send IT looking for a fault that is gone.
-   */
+  /** "absent" without a camera, or while the lesson opens none (profile without vision, no model). */
   #camera(live: LiveLesson): CameraStatus {
-    const h = this.#loaded.config.camera ? live.videoHealth?.() : null;
-    if (!h) return { camera: 'absent' };
-    return {
-      camera: h.state,
-      ...(h.reconnects !== undefined ? { cameraReconnects: Math.min(1_000_000, h.reconnects) } : {}),
-      ...(h.state !== 'ok' && h.lastErrorCode ? { cameraError: h.lastErrorCode } : {}),
-    };
+    return cameraStatus((this.#loaded.config.camera ? live.videoHealth?.() : null) ?? null);
   }
-}
-
-function micHealth(live: LiveLesson): StatusV1['microphone'] | null {
-  return live.health()?.state ?? null;
 }
 
 function readVersion(): string {
