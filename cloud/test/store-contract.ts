@@ -160,8 +160,15 @@ export function storeContract(name: string, harness: () => StoreHarness | undefi
       expect(await store.saveStatus(A, statusMsg(7), 10)).toBe('stored');
       expect(await store.saveStatus(A, statusMsg(7), 11)).toBe('duplicate');
       expect(await store.saveStatus(A, statusMsg(7, { online: false }), 12)).toBe('duplicate');
-      // An agent with the optional camera fields; 7 is one from before them (STYLE 3).
-      const camera = { camera: 'down', cameraReconnects: 2, cameraError: 'refused' } as const;
+      // An agent with the optional camera and microphone fields; 7 is one from before them (STYLE 3).
+      const camera = {
+        camera: 'down',
+        cameraReconnects: 2,
+        cameraError: 'refused',
+        microphone: 'degraded',
+        micReconnects: 4,
+        micError: 'stalled',
+      } as const;
       expect(await store.saveStatus(A, statusMsg(8, { online: false, ...camera }), 13)).toBe('stored');
       const device = await store.getDevice('dev-a');
       expect(device).toMatchObject({

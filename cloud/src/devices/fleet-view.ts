@@ -37,6 +37,10 @@ export interface FleetDevice {
   cameraReconnects: number | null;
   /** Why the camera is not ok (a closed code); null while ok or from a device that does not send it. */
   cameraError: NonNullable<StatusV1['cameraError']> | null;
+  /** As cameraReconnects, for the audio source (microphone or camera audio). */
+  micReconnects: number | null;
+  /** As cameraError, for the audio source. */
+  micError: NonNullable<StatusV1['micError']> | null;
   errors: string[];
 }
 
@@ -68,6 +72,8 @@ export function fleetDevice(row: DeviceRow, nowMs: number, staleAfterMs?: number
     camera: s?.camera ?? null,
     cameraReconnects: s?.cameraReconnects ?? null,
     cameraError: s?.cameraError ?? null,
+    micReconnects: s?.micReconnects ?? null,
+    micError: s?.micError ?? null,
     errors: s?.errors ?? [],
   };
 }
