@@ -245,7 +245,8 @@ export async function startWebFixture(options: { demo?: boolean } = {}): Promise
   }
   await a.endAsync();
 
-  // A second device that went offline (its last status says so).
+  // A second device that went offline (its last status says so), an agent with the sources' detail
+  // fields (web-dev-a is one from before them).
   const b = await connect(urls.mqttUrl, OTHER.device);
   await b.publishAsync(
     topicFor(OTHER, 'status'),
@@ -255,8 +256,13 @@ export async function startWebFixture(options: { demo?: boolean } = {}): Promise
         cpuLoad: null,
         cpuTempC: null,
         backlog: 120,
+        microphone: 'degraded',
+        micReconnects: 3,
+        micError: 'stalled',
         camera: 'down',
-        errors: ['E_CAMERA'],
+        cameraReconnects: 0,
+        cameraError: 'refused',
+        errors: ['E_CAMERA_DOWN'],
       }),
     ),
     { qos: 1, retain: true },

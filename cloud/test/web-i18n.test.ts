@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SOURCE_ERROR_CODES } from '@classroom/protocol';
 import { METRIC_IDS } from '../src/diagnostics/analysis/metrics.ts';
 import { PUBLIC_DIR } from '../src/api/web-routes.ts';
 
@@ -47,6 +48,7 @@ const DYNAMIC: Record<string, readonly string[]> = {
   reason_: ['no_audio', 'no_roles', 'no_speech', 'no_transitions', 'no_vision', 'suppressed'],
   state_: ['online', 'offline', 'stale', 'unknown'],
   health_: ['ok', 'degraded', 'down', 'absent'],
+  sourceError_: SOURCE_ERROR_CODES.map((c) => c.replace(/-/g, '_')),
   role_: ['teacher', 'school_leader', 'researcher', 'district', 'admin'],
   suppress_: ['fewer_than_min_lessons', 'fewer_than_min_teachers', 'differencing'],
   mode: ['Lecture', 'Dialogue', 'Practice', 'Mixed'],
@@ -76,6 +78,22 @@ describe('web UI message catalogues', () => {
     expect(used.size).toBeGreaterThan(100);
     const missing = [...used].filter((k) => !(k in MESSAGES['zh-CN']) || !(k in MESSAGES.en));
     expect(missing).toEqual([]);
+  });
+
+  it('every source error code status/1 can carry has a label in both languages, and no label is left over', () => {
+    // The fleet page shows cameraError and micError by these labels: a code added to the protocol
+    // without one would reach IT as a bare key.
+    const labelled = (lang: 'zh-CN' | 'en') =>
+      Object.keys(MESSAGES[lang])
+        .filter((k) => k.startsWith('sourceError_'))
+        .sort();
+    const expected = SOURCE_ERROR_CODES.map((c) => `sourceError_${c.replace(/-/g, '_')}`).sort();
+    for (const lang of ['zh-CN', 'en'] as const) expect(labelled(lang), lang).toEqual(expected);
+    expect(MESSAGES['zh-CN']['sourceError_refused']).toBe('连接被拒绝');
+    expect(MESSAGES.en['sourceError_refused']).toBe('connection refused');
+    // Labels tell the codes apart: two codes with one label would send IT to the wrong fix.
+    for (const lang of ['zh-CN', 'en'] as const)
+      expect(new Set(expected.map((k) => MESSAGES[lang][k])).size, lang).toBe(expected.length);
   });
 
   it('placeholders match between the languages', () => {

@@ -273,6 +273,21 @@ describe.skipIf(!HAVE_CHROMIUM)('web UI in a real browser', () => {
       expect(await row.locator('.badge').getAttribute('class')).toContain(`state-${d.state}`);
     }
     expect(await page.locator('tr[data-device=web-dev-b] td').nth(9).textContent()).toBe('120');
+    // Each source's health, its reason as a label (never the bare code) and its reconnects.
+    const cell = (device: string, col: 'colMic' | 'colCamera') =>
+      page.locator(`tr[data-device=${device}] td`).nth(col === 'colMic' ? 10 : 11);
+    const camB = cell('web-dev-b', 'colCamera');
+    expect(await camB.locator('[data-source-error]').getAttribute('data-source-error')).toBe('refused');
+    expect(await camB.locator('[data-source-error]').textContent()).toBe('连接被拒绝');
+    expect(await camB.locator('[data-reconnects]').textContent()).toBe('重连 0 次');
+    const micB = cell('web-dev-b', 'colMic');
+    expect(await micB.locator('[data-reconnects]').getAttribute('data-reconnects')).toBe('3');
+    expect(await micB.locator('[data-reconnects]').textContent()).toBe('重连 3 次');
+    expect(await micB.locator('[data-source-error]').textContent()).toBe('数据中断（连接仍在）');
+    expect((await micB.textContent())?.startsWith('降级')).toBe(true);
+    // An agent from before the fields: the health alone.
+    expect(await cell('web-dev-a', 'colCamera').textContent()).toBe('降级');
+    expect(await cell('web-dev-a', 'colMic').textContent()).toBe('正常');
     await page.fill('#t-school', 'sch-web');
     await page.fill('#t-room', 'r305');
     await page.click('#token-form button[type=submit]');
@@ -288,6 +303,14 @@ describe.skipIf(!HAVE_CHROMIUM)('web UI in a real browser', () => {
     expect(await text(page, '[data-figure=colBacklog]')).toBe('3');
     await page.screenshot({ path: join(SHOTS, 'device.png'), fullPage: true });
     await axe(page, 'device');
+
+    // The offline device's detail in English: the same labels from the en catalogue, in the
+    // figures and in its status history.
+    await open(page, '/fleet/web-dev-b?lang=en');
+    expect(await text(page, '[data-figure=colCamera] [data-source-error]')).toBe('connection refused');
+    expect(await text(page, '[data-figure=colMic] [data-reconnects]')).toBe('reconnects: 3');
+    expect(await text(page, '#device table tbody tr [data-source-error=refused]')).toBe('connection refused');
+    await page.screenshot({ path: join(SHOTS, 'device-sources-en.png'), fullPage: true });
     await ctx.close();
   });
 

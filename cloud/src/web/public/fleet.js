@@ -1,7 +1,8 @@
 /* global document, window, FormData */
 /**
  * IT's fleet page [PRIV-9: devices only, never lesson data]: every device with its state, last
- * seen, version, profile, CPU/temperature/disk, outbox backlog, camera and microphone health;
+ * seen, version, profile, CPU/temperature/disk, outbox backlog, camera and microphone health (with
+ * why a source is not ok and how often it reconnected);
  * /fleet/<deviceId> shows one device with its status history and pushed config; enrolment tokens
  * are created here (shown once).
  */
@@ -15,6 +16,33 @@ const gb = (b) => (b === null || b === undefined ? '—' : `${(b / 1e9).toFixed(
 const temp = (c) => (c === null || c === undefined ? '—' : `${c.toFixed(1)} °C`);
 const health = (h) => (h ? t(`health_${h}`) : '—');
 const yesNo = (v) => (v === null || v === undefined ? '—' : t(v ? 'yes' : 'no'));
+
+/**
+ * A source's health, then why it is not ok and its reconnects where the device sends them (agents
+ * from before those fields send neither, and the cell is the health alone). The reason is a closed
+ * code from status/1 shown by its label, so what IT reads is what to check, in their language.
+ */
+function sourceCell(state, reconnects, error) {
+  if (!error && (reconnects === null || reconnects === undefined)) return health(state);
+  const parts = [el('span', { text: health(state) })];
+  if (error)
+    parts.push(
+      el('span', {
+        className: 'source-detail source-error',
+        'data-source-error': error,
+        text: t(`sourceError_${error.replace(/-/g, '_')}`),
+      }),
+    );
+  if (reconnects !== null && reconnects !== undefined)
+    parts.push(
+      el('span', {
+        className: 'source-detail meta',
+        'data-reconnects': String(reconnects),
+        text: t('reconnectsN', { n: reconnects }),
+      }),
+    );
+  return el('span', { className: 'source' }, ...parts);
+}
 
 function stateBadge(state) {
   return el('span', { className: `badge state-${state}`, text: t(`state_${state}`) });
@@ -30,8 +58,8 @@ function deviceCells(d) {
     temp(d.cpuTempC),
     gb(d.diskFreeBytes),
     d.backlog === null ? '—' : String(d.backlog),
-    health(d.microphone),
-    health(d.camera),
+    sourceCell(d.microphone, d.micReconnects, d.micError),
+    sourceCell(d.camera, d.cameraReconnects, d.cameraError),
     yesNo(d.recording),
     d.errors.length ? d.errors.join(', ') : '—',
   ];
@@ -162,8 +190,8 @@ async function renderDevice(deviceId) {
         td(temp(h.cpuTempC)),
         td(gb(h.diskFreeBytes)),
         td(String(h.backlog)),
-        td(health(h.microphone)),
-        td(health(h.camera)),
+        td(sourceCell(h.microphone, h.micReconnects, h.micError)),
+        td(sourceCell(h.camera, h.cameraReconnects, h.cameraError)),
       ),
     );
   box.append(
