@@ -27,6 +27,7 @@ interface FleetDeviceJson {
   backlog: number | null;
   microphone: string | null;
   diskFreeBytes: number | null;
+  errors: string[];
 }
 
 let cloud: Cloud;
@@ -209,6 +210,59 @@ describe('enrolment', () => {
     });
     expect(extra.body.error.code).toBe('E_BAD_BODY');
   });
+});
+
+describe('a lesson that failed to start', () => {
+  it('shows E_AUDIO_DOWN until a later start succeeds, then clears it', async () => {
+    const id = 'dev-fail';
+    const stateDir = path.join(dir, id);
+    await runEnrollCommand([
+      '--cloud',
+      http,
+      '--token',
+      await newToken(),
+      '--device-id',
+      id,
+      '--state-dir',
+      stateDir,
+      '--audio',
+      'alsa:hw:9',
+    ]);
+    writeFileSync(path.join(stateDir, 'timetable.json'), JSON.stringify(ALL_DAY_TIMETABLE));
+    const file = path.join(stateDir, 'agent-config.json');
+    const cfg = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...cfg, timetable: 'timetable.json', statusIntervalS: 5 }), {
+      mode: 0o600,
+    });
+    let starts = 0;
+    const failingOnce = (): LiveLesson => ({
+      ...fakeLive(),
+      start: async () => {
+        if (starts++ === 0) throw new Error('the VAD model did not load');
+      },
+    });
+    const agent = new Agent(await loadAgent(file), { createLive: failingOnce });
+    await agent.start();
+    try {
+      const failed = await waitFor(async () => {
+        const d = await fleetDevice(id);
+        return d?.state === 'online' && d.errors.includes('E_AUDIO_DOWN') ? d : undefined;
+      }, 'E_AUDIO_DOWN after the failed start');
+      expect(failed.recording).toBe(false);
+      // The off switch and back on: the scheduler starts the lesson again, and it starts.
+      await api('PUT', `/api/devices/${id}/config`, { recordingEnabled: false });
+      await agent.settled();
+      await api('PUT', `/api/devices/${id}/config`, { recordingEnabled: true });
+      const back = await waitFor(async () => {
+        const d = await fleetDevice(id);
+        return d?.recording === true ? d : undefined;
+      }, 'recording after the second start');
+      expect(starts).toBe(2);
+      expect(back.errors).toEqual([]);
+    } finally {
+      await agent.stop();
+    }
+  }, 30_000);
 });
 
 describe('the running agent', () => {

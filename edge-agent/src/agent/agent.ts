@@ -241,6 +241,9 @@ export class Agent {
     try {
       await live.start();
       this.#live = live;
+      // A failed start is reported until a start succeeds; from then the live source's own
+      // health says whether the microphone is down.
+      this.#errors.delete('E_AUDIO_DOWN');
     } catch (err) {
       this.#errors.add('E_AUDIO_DOWN');
       this.#log.error({ err: (err as Error).message }, 'live capture did not start');
