@@ -272,10 +272,10 @@ describe.skipIf(!HAVE_CHROMIUM)('web UI in a real browser', () => {
       const row = page.locator(`tr[data-device="${d.deviceId}"]`);
       expect(await row.locator('.badge').getAttribute('class')).toContain(`state-${d.state}`);
     }
-    expect(await page.locator('tr[data-device=web-dev-b] td').nth(9).textContent()).toBe('120');
+    const cell = (device: string, col: string) => page.locator(`tr[data-device=${device}] [data-col=${col}]`);
+    expect(await cell('web-dev-b', 'colBacklog').textContent()).toBe('120');
+    expect(await cell('web-dev-b', 'colDevice').textContent()).toBe('web-dev-bsch-web · r202');
     // Each source's health, its reason as a label (never the bare code) and its reconnects.
-    const cell = (device: string, col: 'colMic' | 'colCamera') =>
-      page.locator(`tr[data-device=${device}] td`).nth(col === 'colMic' ? 10 : 11);
     const camB = cell('web-dev-b', 'colCamera');
     expect(await camB.locator('[data-source-error]').getAttribute('data-source-error')).toBe('refused');
     expect(await camB.locator('[data-source-error]').textContent()).toBe('连接被拒绝');
@@ -294,6 +294,11 @@ describe.skipIf(!HAVE_CHROMIUM)('web UI in a real browser', () => {
     await page.waitForSelector('#token-result p');
     expect(await page.locator('#token-value').count()).toBe(1);
     await page.screenshot({ path: join(SHOTS, 'fleet.png'), fullPage: true });
+    // The grouped columns fit a 1200 px window: the table needs no sideways scrolling.
+    const overflow = await page
+      .locator('#fleet .table-scroll')
+      .evaluate((box) => box.scrollWidth - box.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
     await axe(page, 'fleet');
 
     await page.click('tr[data-device=web-dev-a] a');

@@ -79,6 +79,67 @@ const DEVICE_COLUMNS = [
   'colErrors',
 ];
 
+/** A figure's label and value on one line, stacked under the cell's first line. */
+const detail = (label, value) => el('span', { className: 'source-detail meta', text: `${label} ${value}` });
+/** The same, the label only as a tooltip where the value speaks for itself (a date, a profile). */
+const plain = (label, value) => el('span', { className: 'source-detail meta', title: label, text: value });
+
+/**
+ * The fleet table groups the device figures into nine columns so that one row fits a laptop
+ * screen (fifteen one-figure columns pushed the microphone and camera off it): where the device
+ * is, its state and last sighting, what it runs (version, profile), how the host is, then the
+ * backlog and sources. The device page lists every figure with its label.
+ */
+const FLEET_COLUMNS = [
+  'colDevice',
+  'colState',
+  'colVersion',
+  'colHost',
+  'colBacklog',
+  'colMic',
+  'colCamera',
+  'colRecording',
+  'colErrors',
+];
+
+function fleetCells(d) {
+  const seen = formatDateTime(lang, d.lastSeenMs, { dateStyle: 'short', timeStyle: 'short' });
+  return [
+    el(
+      'span',
+      { className: 'source' },
+      el('a', { href: `/fleet/${encodeURIComponent(d.deviceId)}`, text: d.deviceId }),
+      el('span', { className: 'source-detail meta', text: `${d.school} · ${d.room}` }),
+    ),
+    el('span', { className: 'source' }, stateBadge(d.state), plain(t('colLastSeen'), seen)),
+    el(
+      'span',
+      { className: 'source' },
+      el('span', { text: d.version ?? '—' }),
+      plain(t('colProfile'), d.profile ?? '—'),
+    ),
+    el(
+      'span',
+      { className: 'source' },
+      detail(t('colCpu'), d.cpuLoad === null ? '—' : pct(d.cpuLoad, 0)),
+      detail(t('colTemp'), temp(d.cpuTempC)),
+      detail(t('colDisk'), gb(d.diskFreeBytes)),
+    ),
+    d.backlog === null ? '—' : String(d.backlog),
+    sourceCell(d.microphone, d.micReconnects, d.micError),
+    sourceCell(d.camera, d.cameraReconnects, d.cameraError),
+    yesNo(d.recording),
+    // One code a line: several codes side by side widened the row past the screen.
+    d.errors.length
+      ? el(
+          'span',
+          { className: 'source' },
+          ...d.errors.map((e) => el('span', { className: 'source-detail', text: e })),
+        )
+      : '—',
+  ];
+}
+
 function td(v) {
   return typeof v === 'string' ? el('td', { text: v }) : el('td', {}, v);
 }
@@ -98,30 +159,22 @@ async function renderFleet() {
     showState(t, 'fleetNone');
     return;
   }
-  const head = el(
-    'tr',
-    {},
-    el('th', { scope: 'col', text: t('colDevice') }),
-    el('th', { scope: 'col', text: t('colSchool') }),
-    el('th', { scope: 'col', text: t('colRoom') }),
-  );
-  for (const c of DEVICE_COLUMNS) head.append(el('th', { scope: 'col', text: t(c) }));
+  const head = el('tr', {}, ...FLEET_COLUMNS.map((c) => el('th', { scope: 'col', text: t(c) })));
   const tbody = el('tbody');
   for (const d of [...devices].sort(
     (a, b) => a.school.localeCompare(b.school) || a.room.localeCompare(b.room),
   )) {
+    const [first, ...rest] = fleetCells(d);
     const tr = el(
       'tr',
       { 'data-device': d.deviceId },
-      el(
-        'th',
-        { scope: 'row' },
-        el('a', { href: `/fleet/${encodeURIComponent(d.deviceId)}`, text: d.deviceId }),
-      ),
-      td(d.school),
-      td(d.room),
+      el('th', { scope: 'row', 'data-col': FLEET_COLUMNS[0] }, first),
     );
-    for (const v of deviceCells(d)) tr.append(td(v));
+    rest.forEach((v, i) => {
+      const cell = td(v);
+      cell.dataset.col = FLEET_COLUMNS[i + 1];
+      tr.append(cell);
+    });
     tbody.append(tr);
   }
   box.append(
