@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SOURCE_ERROR_CODES } from '@classroom/protocol';
+import { SOURCE_ERROR_CODES, STATUS_ERROR_CODES } from '@classroom/protocol';
 import { METRIC_IDS } from '../src/diagnostics/analysis/metrics.ts';
 import { PUBLIC_DIR } from '../src/api/web-routes.ts';
 
@@ -49,6 +49,7 @@ const DYNAMIC: Record<string, readonly string[]> = {
   state_: ['online', 'offline', 'stale', 'unknown'],
   health_: ['ok', 'degraded', 'down', 'absent'],
   sourceError_: SOURCE_ERROR_CODES.map((c) => c.replace(/-/g, '_')),
+  statusError_: STATUS_ERROR_CODES,
   role_: ['teacher', 'school_leader', 'researcher', 'district', 'admin'],
   suppress_: ['fewer_than_min_lessons', 'fewer_than_min_teachers', 'differencing'],
   mode: ['Lecture', 'Dialogue', 'Practice', 'Mixed'],
@@ -94,6 +95,15 @@ describe('web UI message catalogues', () => {
     // Labels tell the codes apart: two codes with one label would send IT to the wrong fix.
     for (const lang of ['zh-CN', 'en'] as const)
       expect(new Set(expected.map((k) => MESSAGES[lang][k])).size, lang).toBe(expected.length);
+  });
+
+  it('every error code this agent puts in status/1 has a distinct label in both languages', () => {
+    for (const lang of ['zh-CN', 'en'] as const) {
+      const keys = Object.keys(MESSAGES[lang]).filter((k) => k.startsWith('statusError_'));
+      expect(keys.sort(), lang).toEqual(STATUS_ERROR_CODES.map((c) => `statusError_${c}`).sort());
+      expect(new Set(keys.map((k) => MESSAGES[lang][k])).size, lang).toBe(keys.length);
+    }
+    expect(MESSAGES['zh-CN']['statusError_E_CAMERA_DOWN']).toBe('摄像头故障');
   });
 
   it('placeholders match between the languages', () => {

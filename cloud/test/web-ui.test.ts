@@ -285,6 +285,10 @@ describe.skipIf(!HAVE_CHROMIUM)('web UI in a real browser', () => {
     expect(await micB.locator('[data-reconnects]').textContent()).toBe('重连 3 次');
     expect(await micB.locator('[data-source-error]').textContent()).toBe('数据中断（连接仍在）');
     expect((await micB.textContent())?.startsWith('降级')).toBe(true);
+    // Error codes by their label, the code as the tooltip.
+    const err = cell('web-dev-b', 'colErrors').locator('[data-error-code=E_CAMERA_DOWN]');
+    expect(await err.textContent()).toBe('摄像头故障');
+    expect(await err.getAttribute('title')).toBe('E_CAMERA_DOWN');
     // An agent from before the fields: the health alone.
     expect(await cell('web-dev-a', 'colCamera').textContent()).toBe('降级');
     expect(await cell('web-dev-a', 'colMic').textContent()).toBe('正常');

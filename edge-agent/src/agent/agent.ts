@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
-import type { ConfigV1 } from '@classroom/protocol';
+import type { ConfigV1, StatusErrorCode } from '@classroom/protocol';
 import type { LiveSource } from '../capture/live-source.ts';
 import { loadProfile } from '../config/load-profile.ts';
 import type { DeviceProfile } from '../config/profile-schema.ts';
@@ -72,7 +72,8 @@ export class Agent {
   readonly #o: AgentOptions;
   readonly #log: Logger;
   readonly #now: () => number;
-  readonly #errors = new Set<string>();
+  /** Codes the status reports (the closed list the fleet page labels). */
+  readonly #errors = new Set<StatusErrorCode>();
   #identity: Identity | undefined;
   #publisher: DurablePublisher | undefined;
   #heartbeat: StatusHeartbeat | undefined;
@@ -271,7 +272,7 @@ export class Agent {
     const c = this.#loaded.config;
     const backlog = this.#publisher?.backlog();
     const mic = this.#live ? micStatus(this.#live.health()) : this.#lastMic;
-    const errors = new Set([...this.#errors, ...(backlog?.alerts ?? [])]);
+    const errors = new Set<StatusErrorCode>([...this.#errors, ...(backlog?.alerts ?? [])]);
     if (mic.microphone === 'down') errors.add('E_AUDIO_DOWN');
     const camera = this.#live ? this.#camera(this.#live) : this.#lastCam;
     if (camera.camera === 'down') errors.add('E_CAMERA_DOWN');

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import { encodeMessage, type GapV1 } from '@classroom/protocol';
+import { encodeMessage, type GapV1, type StatusErrorCode } from '@classroom/protocol';
 import { AgentError } from '../errors.ts';
 import { silentLogger } from '../log.ts';
 import type { Identity } from './identity.ts';
@@ -49,7 +49,7 @@ export interface Backlog {
   /** Windows dropped by the full-buffer rule since this outbox was opened. */
   droppedWindows: number;
   /** Stable codes to show in the status message (E_OUTBOX_CORRUPT, E_OUTBOX_FULL). */
-  alerts: string[];
+  alerts: StatusErrorCode[];
 }
 
 export interface OutboxOptions {
@@ -75,7 +75,7 @@ export class Outbox {
   readonly #now: () => number;
   readonly #identity: Identity;
   readonly quotaBytes: number;
-  readonly #alerts = new Set<string>();
+  readonly #alerts = new Set<StatusErrorCode>();
   #messages = 0;
   #bytes = 0;
   #dropped = 0;

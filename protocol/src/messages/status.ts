@@ -30,6 +30,22 @@ export const SOURCE_ERROR_CODES = [
 ] as const;
 export type SourceErrorCode = (typeof SOURCE_ERROR_CODES)[number];
 
+/**
+ * The codes an agent of this version puts in `errors` (an older or newer one may send others, so
+ * the field stays an open pattern and a page shows an unknown code as it is). E_AUDIO_DOWN and
+ * E_CAMERA_DOWN: a source down, or a lesson whose start failed; E_CONFIG_REJECTED: the last pushed
+ * config was not applied; E_OUTBOX_FULL: the disk is full and no unsent window is left to drop,
+ * so new ones cannot be stored; E_OUTBOX_CORRUPT: the on-disk outbox was damaged and moved aside.
+ */
+export const STATUS_ERROR_CODES = [
+  'E_AUDIO_DOWN',
+  'E_CAMERA_DOWN',
+  'E_CONFIG_REJECTED',
+  'E_OUTBOX_FULL',
+  'E_OUTBOX_CORRUPT',
+] as const;
+export type StatusErrorCode = (typeof STATUS_ERROR_CODES)[number];
+
 const SOURCE_ERROR_MEANINGS =
   'Values: refused (connection refused); unreachable (timeout, no route, name not resolved); auth-failed (401/403); permission-denied (local device); not-found (404, no such device); busy (device in use); server-error (5xx); bad-stream (not decodable); stalled (media stopped while running); start-timeout (no media after starting); ffmpeg-missing; ended (ffmpeg exited for another reason).';
 
@@ -81,7 +97,7 @@ export const StatusV1 = Type.Object(
     ),
     errors: Type.Array(Type.String({ pattern: '^E_[A-Z0-9_]{1,48}$' }), {
       maxItems: 32,
-      description: 'Stable error codes now active.',
+      description: `Stable error codes now active. This version sends ${STATUS_ERROR_CODES.join(', ')}; other versions may send others, to be shown as they are.`,
     }),
   },
   { additionalProperties: false, $id: 'status/1', description: 'Device heartbeat (retained).' },

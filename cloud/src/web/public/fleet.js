@@ -44,6 +44,28 @@ function sourceCell(state, reconnects, error) {
   return el('span', { className: 'source' }, ...parts);
 }
 
+/**
+ * An error code by its label, the code itself as the tooltip (what the logs and docs name); a
+ * code this page does not know (a newer agent) is shown as it is.
+ */
+function errorLabel(code) {
+  const key = `statusError_${code}`;
+  const label = t(key);
+  return label === key
+    ? el('span', { 'data-error-code': code, text: code })
+    : el('span', { 'data-error-code': code, title: code, text: label });
+}
+
+/** One code a line: several side by side widened the fleet row past the screen. */
+function errorsCell(errors) {
+  if (errors.length === 0) return '—';
+  return el(
+    'span',
+    { className: 'source' },
+    ...errors.map((e) => el('span', { className: 'source-detail' }, errorLabel(e))),
+  );
+}
+
 function stateBadge(state) {
   return el('span', { className: `badge state-${state}`, text: t(`state_${state}`) });
 }
@@ -61,7 +83,7 @@ function deviceCells(d) {
     sourceCell(d.microphone, d.micReconnects, d.micError),
     sourceCell(d.camera, d.cameraReconnects, d.cameraError),
     yesNo(d.recording),
-    d.errors.length ? d.errors.join(', ') : '—',
+    errorsCell(d.errors),
   ];
 }
 const DEVICE_COLUMNS = [
@@ -129,14 +151,7 @@ function fleetCells(d) {
     sourceCell(d.microphone, d.micReconnects, d.micError),
     sourceCell(d.camera, d.cameraReconnects, d.cameraError),
     yesNo(d.recording),
-    // One code a line: several codes side by side widened the row past the screen.
-    d.errors.length
-      ? el(
-          'span',
-          { className: 'source' },
-          ...d.errors.map((e) => el('span', { className: 'source-detail', text: e })),
-        )
-      : '—',
+    errorsCell(d.errors),
   ];
 }
 
