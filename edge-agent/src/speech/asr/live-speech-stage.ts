@@ -45,6 +45,12 @@ interface Pending {
   queuedMs: number;
 }
 
+/** The segment in ASR; `late` once its window went out without it (counted skipped then). */
+interface Running extends Pending {
+  startedMs: number;
+  late?: boolean;
+}
+
 /**
  * The live pipeline's speech stage: whisper.cpp on each closed VAD segment as it arrives, off the
  * audio path (the native decoder runs while VAD and capture go on), into the same
@@ -66,7 +72,7 @@ export class LiveSpeechStage {
   readonly #aggregator: DiscourseWindowAggregator | null;
   readonly #limits: LiveSpeechLimits;
   readonly #now: () => number;
-  #busy: (Pending & { startedMs: number }) | null = null;
+  #busy: Running | null = null;
   #pump: Promise<void> = Promise.resolve();
   #texts: TimedText[] = [];
   /** Where the audio stopped before a source gap, s, not yet passed to the aggregator. */
@@ -176,8 +182,15 @@ export class LiveSpeechStage {
     if (!agg) return null;
     const windowEnd = (index + 1) * this.windowS;
     this.#takenUntilS = Math.max(this.#takenUntilS, windowEnd);
-    // Segments of this window still waiting will not make it: skipped now, counted here.
+    // Segments of this window still waiting will not make it: skipped now, counted here. So is
+    // the one in ASR (its hold ran out, or the lesson is ending): its text would come too late,
+    // when no later window may be left to count it in.
     while (this.#queue.length > 0 && this.#queue[0]!.startS < windowEnd) this.#skip(this.#queue.shift()!);
+    const busy = this.#busy;
+    if (busy && !busy.late && busy.startS < windowEnd) {
+      busy.late = true;
+      this.#skip(busy);
+    }
     const closed = [];
     while (this.#texts.length > 0 && this.#texts[0]!.startS < windowEnd) {
       const t = this.#texts.shift()!;
@@ -274,7 +287,8 @@ export class LiveSpeechStage {
     this.#expire();
     const seg = this.#queue.shift();
     if (!seg) return;
-    this.#busy = { ...seg, startedMs: this.#now() };
+    const job: Running = { ...seg, startedMs: this.#now() };
+    this.#busy = job;
     const pcm = this.#audio.slice(seg.startS, seg.endS);
     const t0 = performance.now();
     this.#pump = transcriber
@@ -283,6 +297,7 @@ export class LiveSpeechStage {
         (texts) => {
           this.stats.asrMs += performance.now() - t0;
           this.stats.audioS += pcm.length / RATE;
+          if (job.late) return; // counted skipped when its window went
           if (seg.startS < this.#takenUntilS) return this.#skip(seg); // its window has gone: late
           this.stats.transcribed += 1;
           this.#texts.push(...texts);
@@ -291,7 +306,7 @@ export class LiveSpeechStage {
           if (!this.#warned)
             this.log.warn({ code: (err as { code?: string }).code }, 'ASR failed on a segment');
           this.#warned = true;
-          this.#skip(seg);
+          if (!job.late) this.#skip(seg);
         },
       )
       .finally(() => {
