@@ -35,14 +35,19 @@ describe('discourse accuracy floors', () => {
     type S = { precision: number; recall: number; f1: number; sentences: number };
     const r = (await runQuestionsZh(path.join(DATA, 'dialogid-zh/dev.csv'))) as {
       asrMark: S;
-      labelled: Record<'design' | 'heldout' | 'all', S>;
+      labelled: Record<'design' | 'heldout' | 'heldout2' | 'all', S>;
     };
-    expect(r.labelled.design.sentences).toBe(500);
-    expect(r.labelled.heldout.sentences).toBe(300);
-    // heldout was labelled before the 吗/吧 cue change was checked on it: 0.769 before, 0.802 after
+    expect([
+      r.labelled.design.sentences,
+      r.labelled.heldout.sentences,
+      r.labelled.heldout2.sentences,
+    ]).toEqual([500, 300, 300]);
+    // Each held-out set was labelled before the cue change checked on it: heldout 0.769 -> 0.802
+    // (吗/吧), heldout2 0.785 -> 0.809 (wh-word last); heldout reads 0.810 with both.
     expect(r.labelled.heldout.f1).toBeGreaterThanOrEqual(0.79);
-    expect(r.labelled.design.f1).toBeGreaterThanOrEqual(0.85); // measured 0.863
-    expect(r.asrMark.f1).toBeGreaterThanOrEqual(0.66); // measured 0.671 (was 0.639)
+    expect(r.labelled.heldout2.f1).toBeGreaterThanOrEqual(0.79);
+    expect(r.labelled.design.f1).toBeGreaterThanOrEqual(0.86); // measured 0.882
+    expect(r.asrMark.f1).toBeGreaterThanOrEqual(0.67); // measured 0.685 (was 0.639)
   });
 
   it('Chinese question types against the developer-labelled DialogID dev questions', async () => {
@@ -83,6 +88,8 @@ describe('question cues', () => {
     ['我们先休息五分钟喝口水吧', false],
     ['好吧', false],
     ['你干吗去了', true],
+    ['那角acby和谁相等', true],
+    ['我们从什么时候开始上这个课', false],
     ['吗啡是一种药', false],
     ['do you agree with her', true],
     ['can you explain how you got that', true],
