@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { WindowV1 } from '@classroom/protocol';
 import { describe, expect, it } from 'vitest';
 import { configLiveOptions } from '../src/agent/live-options.ts';
@@ -7,7 +6,7 @@ import { loadProfile } from '../src/config/load-profile.ts';
 import type { AgentError } from '../src/errors.ts';
 import { analyzeLive } from '../src/pipeline/analyze-live.ts';
 import type { AgentMessage } from '../src/pipeline/types.ts';
-import { audio, ffmpeg, tempDir } from './helpers.ts';
+import { twoChannelLesson, untilAnalysed } from './helpers.ts';
 
 const BASE = {
   version: 1,
@@ -18,8 +17,6 @@ const BASE = {
   username: 'dev-1',
   password: 'secret-pw',
 };
-
-const MONO = 'aformat=sample_fmts=fltp:sample_rates=16000:channel_layouts=mono';
 
 const parse = (extra: Record<string, unknown>) =>
   parseAgentConfig(JSON.stringify({ ...BASE, ...extra }), '/etc/edge-agent/agent-config.json');
@@ -62,14 +59,7 @@ describe('agent-config.json teacherChannel', () => {
 
   it('reaches the live analysis: roles from the channels, no voice clustering', async () => {
     // A 2-channel source: JFK on channel 0 (the lapel), a Mandarin student clip on channel 1.
-    const file = path.join(tempDir(), 'two-channel.wav');
-    ffmpeg([
-      ...['-i', audio('english/jfk.wav'), '-i', audio('mandarin/aishell-BAC009S0724W0121.wav')],
-      '-filter_complex',
-      `[0:a]${MONO},apad=pad_len=160000[t];[1:a]${MONO},adelay=12000[s];[t][s]amerge=inputs=2[a]`,
-      ...['-map', '[a]'],
-      ...['-ac', '2', '-ar', '16000', '-t', '20', file],
-    ]);
+    const file = twoChannelLesson();
     const config = parse({ audio: { kind: 'url', url: file, channels: 2 }, teacherChannel: 0 });
     const profile = await loadProfile();
     const messages: AgentMessage[] = [];
@@ -83,12 +73,7 @@ describe('agent-config.json teacherChannel', () => {
       sink: (m) => void messages.push(m),
     });
     await live.start();
-    let last = -1;
-    for (let still = 0; still < 10;) {
-      await new Promise((r) => setTimeout(r, 100));
-      still = live.analysedS === last ? still + 1 : 0;
-      last = live.analysedS;
-    }
+    await untilAnalysed(live);
     clockMs += live.analysedS * 1000;
     await live.stop();
     expect(live.liveRoleStats).toBeNull();

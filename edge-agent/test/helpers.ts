@@ -61,3 +61,30 @@ export const ALL_DAY_TIMETABLE = {
   holidays: [],
   makeUpDays: [],
 };
+
+const MONO_16K = 'aformat=sample_fmts=fltp:sample_rates=16000:channel_layouts=mono';
+
+/**
+ * A 20 s two-channel lesson with a teacher lapel: JFK (11 s) on channel 0, a Mandarin student
+ * clip from 12 s on channel 1. Returns the WAV's path.
+ */
+export function twoChannelLesson(): string {
+  const file = path.join(tempDir('two-channel-'), 'two-channel.wav');
+  ffmpeg([
+    ...['-i', audio('english/jfk.wav'), '-i', audio('mandarin/aishell-BAC009S0724W0121.wav')],
+    '-filter_complex',
+    `[0:a]${MONO_16K},apad=pad_len=160000[t];[1:a]${MONO_16K},adelay=12000[s];[t][s]amerge=inputs=2[a]`,
+    ...['-map', '[a]', '-ac', '2', '-ar', '16000', '-t', '20', file],
+  ]);
+  return file;
+}
+
+/** Resolves once a file-backed live analysis has stopped advancing (its source is read out). */
+export async function untilAnalysed(live: { readonly analysedS: number }): Promise<void> {
+  let last = -1;
+  for (let still = 0; still < 10;) {
+    await new Promise((r) => setTimeout(r, 100));
+    still = live.analysedS === last ? still + 1 : 0;
+    last = live.analysedS;
+  }
+}

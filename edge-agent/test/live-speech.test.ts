@@ -14,7 +14,7 @@ import { LiveSpeechStage } from '../src/speech/asr/live-speech-stage.ts';
 import type { TimedText, Transcriber } from '../src/speech/asr/types.ts';
 import { loadWhisperBinding } from '../src/speech/asr/whisper-binding.ts';
 import { FLANDERS, INSTRUCTION_TYPES, TALK_MOVES } from '../src/speech/index.ts';
-import { audio, decodeAll, ffmpeg, tempDir } from './helpers.ts';
+import { audio, decodeAll, tempDir, twoChannelLesson, untilAnalysed } from './helpers.ts';
 import { RAW_PCM_INPUT, startLiveAudioServer, type LiveAudioServer } from './live-audio-server.ts';
 import { buildTestWhisperModel } from './whisper-test-model.ts';
 
@@ -287,14 +287,7 @@ describe.skipIf(!binding.ok)('live analysis with whisper.cpp (random tiny-shaped
     // JFK on channel 0 (the lapel), a Mandarin student clip from 12 s on channel 1, read as a
     // file-backed live source at full speed (the analysis clock stands still, as in
     // agent-teacher-channel.test.ts).
-    const mono = 'aformat=sample_fmts=fltp:sample_rates=16000:channel_layouts=mono';
-    const file = path.join(tempDir('live-speech-2ch-'), 'two-channel.wav');
-    ffmpeg([
-      ...['-i', audio('english/jfk.wav'), '-i', audio('mandarin/aishell-BAC009S0724W0121.wav')],
-      '-filter_complex',
-      `[0:a]${mono},apad=pad_len=160000[t];[1:a]${mono},adelay=12000[s];[t][s]amerge=inputs=2[a]`,
-      ...['-map', '[a]', '-ac', '2', '-ar', '16000', '-t', '20', file],
-    ]);
+    const file = twoChannelLesson();
     const messages: AgentMessage[] = [];
     let clockMs = 1_000_000;
     const live = analyzeLive(
@@ -317,12 +310,7 @@ describe.skipIf(!binding.ok)('live analysis with whisper.cpp (random tiny-shaped
       },
     );
     await live.start();
-    let last = -1;
-    for (let still = 0; still < 10;) {
-      await sleep(100);
-      still = live.analysedS === last ? still + 1 : 0;
-      last = live.analysedS;
-    }
+    await untilAnalysed(live);
     clockMs += live.analysedS * 1000;
     await live.stop();
     expect(live.liveRoleStats).toBeNull(); // roles from the channels, no voice clustering

@@ -80,6 +80,25 @@ function fakeLive(): LiveLesson {
   return { start: async () => undefined, stop: async () => undefined, health: () => ({ state: 'ok' }) };
 }
 
+/**
+ * Enrols `id` with a fresh token and gives it an all-day timetable (the agent records from the
+ * start) and a 5 s heartbeat; returns its agent-config.json.
+ */
+async function enrolRecordingDevice(id: string): Promise<string> {
+  const stateDir = path.join(dir, id);
+  await runEnrollCommand([
+    ...['--cloud', http, '--token', await newToken(), '--device-id', id],
+    ...['--state-dir', stateDir, '--audio', 'alsa:hw:9'],
+  ]);
+  writeFileSync(path.join(stateDir, 'timetable.json'), JSON.stringify(ALL_DAY_TIMETABLE));
+  const file = path.join(stateDir, 'agent-config.json');
+  const cfg = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  writeFileSync(file, JSON.stringify({ ...cfg, timetable: 'timetable.json', statusIntervalS: 5 }), {
+    mode: 0o600,
+  });
+  return file;
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'fleet-'));
   cloud = createCloud({
@@ -215,25 +234,7 @@ describe('enrolment', () => {
 describe('a lesson that failed to start', () => {
   it('shows E_AUDIO_DOWN until a later start succeeds, then clears it', async () => {
     const id = 'dev-fail';
-    const stateDir = path.join(dir, id);
-    await runEnrollCommand([
-      '--cloud',
-      http,
-      '--token',
-      await newToken(),
-      '--device-id',
-      id,
-      '--state-dir',
-      stateDir,
-      '--audio',
-      'alsa:hw:9',
-    ]);
-    writeFileSync(path.join(stateDir, 'timetable.json'), JSON.stringify(ALL_DAY_TIMETABLE));
-    const file = path.join(stateDir, 'agent-config.json');
-    const cfg = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    writeFileSync(file, JSON.stringify({ ...cfg, timetable: 'timetable.json', statusIntervalS: 5 }), {
-      mode: 0o600,
-    });
+    const file = await enrolRecordingDevice(id);
     let starts = 0;
     const failingOnce = (): LiveLesson => ({
       ...fakeLive(),
@@ -270,27 +271,7 @@ describe('the running agent', () => {
   const id = 'dev-run';
 
   beforeAll(async () => {
-    const stateDir = path.join(dir, id);
-    await runEnrollCommand([
-      '--cloud',
-      http,
-      '--token',
-      await newToken(),
-      '--device-id',
-      id,
-      '--state-dir',
-      stateDir,
-      '--audio',
-      'alsa:hw:9',
-    ]);
-    // A period all day, every day: the agent records from the start.
-    const timetable = path.join(stateDir, 'timetable.json');
-    writeFileSync(timetable, JSON.stringify(ALL_DAY_TIMETABLE));
-    const file = path.join(stateDir, 'agent-config.json');
-    const cfg = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    writeFileSync(file, JSON.stringify({ ...cfg, timetable: 'timetable.json', statusIntervalS: 5 }), {
-      mode: 0o600,
-    });
+    const file = await enrolRecordingDevice(id);
     agent = new Agent(await loadAgent(file), { createLive: fakeLive });
     await agent.start();
   });
