@@ -100,6 +100,14 @@ describe('outbox', () => {
     // Gap records take numbers from the same counter; a message whose number was taken is renumbered.
     const all = rows.map((r) => r.seq);
     expect(new Set(all).size).toBe(all.length);
+    // Once sent (removed) and a new message fits without dropping, the alert is over; while a
+    // message still needs room it stays.
+    ob.enqueue(entry(41));
+    expect(ob.backlog().alerts).toContain('E_OUTBOX_FULL');
+    for (const r of ob.peek(1000)) ob.remove(r.id);
+    ob.enqueue(entry(42));
+    expect(ob.backlog().alerts).not.toContain('E_OUTBOX_FULL');
+    expect(ob.backlog().droppedWindows).toBeGreaterThan(backlog.droppedWindows); // the count stays
     ob.close();
   });
 

@@ -161,8 +161,8 @@ export class Outbox {
    */
   enqueue(input: EnqueueInput): number {
     this.#assertOpen();
-    this.#reserve(Buffer.byteLength(input.payload) + ROW_OVERHEAD_BYTES);
-    return this.#insertOrFree(input);
+    const roomy = this.#reserve(Buffer.byteLength(input.payload) + ROW_OVERHEAD_BYTES);
+    return this.#insertOrFree(input, roomy);
   }
 
   /**
@@ -174,24 +174,33 @@ export class Outbox {
     return this.#db.transaction(() => {
       let seq = this.peekSeq();
       let input = build(seq);
-      this.#reserve(Buffer.byteLength(input.payload) + ROW_OVERHEAD_BYTES);
+      const roomy = this.#reserve(Buffer.byteLength(input.payload) + ROW_OVERHEAD_BYTES);
       if (this.peekSeq() !== seq) {
         seq = this.peekSeq();
         input = build(seq);
       }
-      return { id: this.#insertOrFree({ ...input, seq }), seq };
+      return { id: this.#insertOrFree({ ...input, seq }, roomy), seq };
     })();
   }
 
-  /** Applies the full-buffer rule when `bytes` more would exceed the quota. */
-  #reserve(bytes: number): void {
-    if (this.#bytes + bytes > this.quotaBytes) this.#makeRoom(bytes, 'outbox-full');
+  /** Applies the full-buffer rule when `bytes` more would exceed the quota; true when it had room. */
+  #reserve(bytes: number): boolean {
+    if (this.#bytes + bytes <= this.quotaBytes) return true;
+    this.#makeRoom(bytes, 'outbox-full');
+    return false;
   }
 
-  #insertOrFree(input: EnqueueInput): number {
+  /**
+   * Inserts, freeing room on a full disk. E_OUTBOX_FULL says the outbox is full now: it goes once
+   * a message fits within the quota and on the disk without dropping anything (what was dropped
+   * stays known to the cloud through its gap/1 records).
+   */
+  #insertOrFree(input: EnqueueInput, roomy: boolean): number {
     const bytes = Buffer.byteLength(input.payload) + ROW_OVERHEAD_BYTES;
     try {
-      return this.#insert(input, bytes);
+      const id = this.#insert(input, bytes);
+      if (roomy) this.#alerts.delete('E_OUTBOX_FULL');
+      return id;
     } catch (err) {
       if ((err as { code?: string }).code !== 'SQLITE_FULL') throw err;
       // The disk itself is full: drop a tenth of the windows and try once more (the message may
