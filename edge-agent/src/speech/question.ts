@@ -11,10 +11,11 @@ import type { Language } from './types.ts';
 // Without punctuation the particle 吗 asks wherever it stands ("你能说一下吗我听一下"; 干吗 asks
 // too), except in 吗啡. Sentence-final 吧 asks only after a statement put up for confirmation (对吧,
 // 没问题吧, 好理解吧); after a request or an agreement it is a suggestion (你讲吧, 休息一下吧,
-// 好吧, 行吧), and such a sentence is not a question. Both read off 500 developer-labelled DialogID
-// dev sentences and checked on 300 more labelled beforehand (docs/accuracy.md).
+// 好吧, 行吧), and such a sentence is not a question. Both read off 500 developer-labelled
+// DialogID dev sentences and checked on 300 more labelled beforehand (docs/accuracy.md). An
+// A-not-A form right after 不 or 没 is a repeated denial ("不是不是", "没有没有"), not a question.
 const ZH_CUES =
-  /吗(?!啡)|(对|是|没有?问题|理解|明白|懂|知道了|清楚|记住了|会了)吧$|(是不是|对不对|有没有|能不能|会不会|要不要|好不好|行不行|对吧|是吧|为什么|为啥|怎么样|难道|是否)/u;
+  /吗(?!啡)|(对|是|没有?问题|理解|明白|懂|知道了|清楚|记住了|会了)吧$|(?<![不没])(是不是|对不对|有没有|能不能|会不会|要不要|好不好|行不行)|(对吧|是吧|为什么|为啥|怎么样|难道|是否)/u;
 const ZH_SUGGESTION = /吧$/u;
 // A wh-word in the last few characters asks ("叙事顺序是什么", "和谁相等", "怎么说的", "哪一点"):
 // questions end on what is asked for, while a wh-word in a statement is usually followed by more
