@@ -69,6 +69,10 @@ describe('behaviour rules', () => {
 
   it('head up needs the nose and an eye above the shoulders; a dropped head is down', () => {
     expect(headUp(student(0, 0))).toBe(true);
+    // Head turned to the side: the nose off the eyes' midpoint, or the eyes seen close together.
+    expect(headUp(student(0, 0, { 0: [60, 25] }))).toBe(false);
+    expect(headUp(student(0, 0, { 1: [49, 20], 2: [52, 20], 0: [51, 25] }))).toBe(false);
+    expect(headUp(student(0, 0, { 0: [53, 25] }))).toBe(true); // a little off is still the front
     expect(headUp(student(0, 0, { 0: [50, 48], 1: [45, 44], 2: [55, 44] }))).toBe(false);
     const noFace = student(0, 0);
     for (const i of [0, 1, 2]) noFace.keypoints[i]!.score = 0.05;
