@@ -290,7 +290,8 @@ export class Agent {
       backlog: Math.min(1_000_000, backlog?.messages ?? 0),
       ...mic,
       ...camera,
-      errors: [...errors].filter((e) => /^E_[A-Z0-9_]{1,48}$/.test(e)).slice(0, 32),
+      // Closed codes (StatusErrorCode), so each already matches status/1's pattern.
+      errors: [...errors].slice(0, 32),
     };
   }
 
