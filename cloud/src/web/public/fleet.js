@@ -13,6 +13,7 @@ document.getElementById('main').classList.add('wide');
 document.title = `${t('fleetTitle')} · ${t('appName')}`;
 
 const gb = (b) => (b === null || b === undefined ? '—' : `${(b / 1e9).toFixed(1)} GB`);
+const cpu = (load) => (load === null || load === undefined ? '—' : pct(load, 0));
 const temp = (c) => (c === null || c === undefined ? '—' : `${c.toFixed(1)} °C`);
 const health = (h) => (h ? t(`health_${h}`) : '—');
 const yesNo = (v) => (v === null || v === undefined ? '—' : t(v ? 'yes' : 'no'));
@@ -70,20 +71,27 @@ function stateBadge(state) {
   return el('span', { className: `badge state-${state}`, text: t(`state_${state}`) });
 }
 
+/** Backlog, sources, recording and errors: the last five cells of both the device page and the fleet table. */
+function runCells(d) {
+  return [
+    d.backlog === null ? '—' : String(d.backlog),
+    sourceCell(d.microphone, d.micReconnects, d.micError),
+    sourceCell(d.camera, d.cameraReconnects, d.cameraError),
+    yesNo(d.recording),
+    errorsCell(d.errors),
+  ];
+}
+
 function deviceCells(d) {
   return [
     stateBadge(d.state),
     formatDateTime(lang, d.lastSeenMs, { dateStyle: 'short', timeStyle: 'short' }),
     d.version ?? '—',
     d.profile ?? '—',
-    d.cpuLoad === null ? '—' : pct(d.cpuLoad, 0),
+    cpu(d.cpuLoad),
     temp(d.cpuTempC),
     gb(d.diskFreeBytes),
-    d.backlog === null ? '—' : String(d.backlog),
-    sourceCell(d.microphone, d.micReconnects, d.micError),
-    sourceCell(d.camera, d.cameraReconnects, d.cameraError),
-    yesNo(d.recording),
-    errorsCell(d.errors),
+    ...runCells(d),
   ];
 }
 const DEVICE_COLUMNS = [
@@ -143,15 +151,11 @@ function fleetCells(d) {
     el(
       'span',
       { className: 'source' },
-      detail(t('colCpu'), d.cpuLoad === null ? '—' : pct(d.cpuLoad, 0)),
+      detail(t('colCpu'), cpu(d.cpuLoad)),
       detail(t('colTemp'), temp(d.cpuTempC)),
       detail(t('colDisk'), gb(d.diskFreeBytes)),
     ),
-    d.backlog === null ? '—' : String(d.backlog),
-    sourceCell(d.microphone, d.micReconnects, d.micError),
-    sourceCell(d.camera, d.cameraReconnects, d.cameraError),
-    yesNo(d.recording),
-    errorsCell(d.errors),
+    ...runCells(d),
   ];
 }
 
@@ -254,7 +258,7 @@ async function renderDevice(deviceId) {
         {},
         td(formatDateTime(lang, h.receivedMs, { dateStyle: 'short', timeStyle: 'medium' })),
         td(t(h.online ? 'state_online' : 'state_offline')),
-        td(h.cpuLoad === null ? '—' : pct(h.cpuLoad, 0)),
+        td(cpu(h.cpuLoad)),
         td(temp(h.cpuTempC)),
         td(gb(h.diskFreeBytes)),
         td(String(h.backlog)),
