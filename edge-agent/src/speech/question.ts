@@ -101,9 +101,9 @@ export function isQuestion(text: string, lang: Language = detectLanguage(text)):
 // Higher-order: asks for reasons, processes, comparisons, predictions or judgements (Bloom's
 // levels above remember/understand); everything else is recall. In Chinese any 怎么/怎样/如何
 // before a verb asks for a method (怎么求, 怎样描写), while 怎么样 asks how something is. Bare
-// 如果/假如, 一样/相同/不同, 关系/联系, 觉得/认为 and 发现 were dropped: they sit as often in yes/no questions (如果…是不是,
-// …一样吗, 你觉得哪个) as in open ones; comparison counts when asked for (有什么区别/不同).
-// Measured on developer-labelled DialogID questions (docs/accuracy.md).
+// 如果/假如, 一样/相同/不同, 关系/联系, 觉得/认为 and 发现 were dropped: they sit as often in
+// yes/no questions (如果…是不是, …一样吗, 你觉得哪个) as in open ones; comparison counts when
+// asked for (有什么区别/不同). Measured on developer-labelled DialogID questions (docs/accuracy.md).
 const ZH_HIGHER =
   /(为什么|为啥|(怎么|怎样|如何)(?!样|了|回事)|思路|理由|原因|解释|证明|分析|比较|区别|异同|有什么(不同|联系|关系|共同|特点|意义|作用)|意义|会怎样|看法|发现了什么|有什么发现|判断|推断|预测|还有别的|其他方法|另一种)/u;
 const EN_HIGHER =
