@@ -14,12 +14,18 @@ describe('discourse accuracy floors', () => {
   it('question detection on TalkMoves, punctuation removed (40 lessons)', async () => {
     const r = (await runQuestions(path.join(DATA, 'talkmoves'), { limitFiles: 40 })) as {
       questions: { sentences: { all: { f1: number; precision: number }; teacher: { f1: number } } };
-      talkmoves: { macroF1: number };
+      talkmoves: { macroF1: number; accuracy: number };
+      talkmovesByHalf: Record<'design' | 'heldout', { lessons: number; macroF1: number }>;
     };
     expect(r.questions.sentences.all.f1).toBeGreaterThanOrEqual(0.71); // measured 0.736
     expect(r.questions.sentences.all.precision).toBeGreaterThanOrEqual(0.81); // measured 0.839
     expect(r.questions.sentences.teacher.f1).toBeGreaterThanOrEqual(0.72); // measured 0.748
-    expect(r.talkmoves.macroF1).toBeGreaterThanOrEqual(0.39); // measured 0.412
+    // Talk-move rules revised on 2026-12-02 reading errors on the design half only: 0.412 -> 0.611
+    // on these 40 lessons (whole set 0.456 -> 0.652; its held-out half 0.451 -> 0.639).
+    expect(r.talkmoves.macroF1).toBeGreaterThanOrEqual(0.59); // measured 0.611
+    expect(r.talkmoves.accuracy).toBeGreaterThanOrEqual(0.73); // measured 0.752
+    expect(r.talkmovesByHalf.heldout.lessons).toBe(24);
+    expect(r.talkmovesByHalf.heldout.macroF1).toBeGreaterThanOrEqual(0.59); // measured 0.616
   });
 
   it('DialogID instruction types on dev (2,000 rows; never trained on)', async () => {

@@ -9,6 +9,7 @@
  *
  *   npx tsx scripts/eval/questions.ts ../shared/data/transcripts/talkmoves
  */
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,19 +54,34 @@ export function talkMoveLabel(raw: string | null): TalkMove | null {
   return m ? TALK_MOVES[Number(m[1]) - 1]! : null;
 }
 
-export function readFolder(folder: string, limitFiles?: number): Row[][] {
+interface Lesson {
+  file: string;
+  rows: Row[];
+}
+
+export function readFolder(folder: string, limitFiles?: number): Lesson[] {
   const files = readdirSync(folder)
     .filter((f) => f.endsWith('.jsonl'))
     .sort();
-  return files.slice(0, limitFiles ?? files.length).map((f) =>
-    readFileSync(path.join(folder, f), 'utf8')
+  return files.slice(0, limitFiles ?? files.length).map((file) => ({
+    file,
+    rows: readFileSync(path.join(folder, file), 'utf8')
       .split('\n')
       .filter((l) => l.trim().length > 0)
       .map((l) => JSON.parse(l) as Row),
-  );
+  }));
 }
 
-export function talkmoves(lessons: Row[][]) {
+/**
+ * The half a transcript falls in, by the parity of the first byte of the SHA-256 of its file
+ * name: the talk-move rules were revised reading errors on the `design` half only, so `heldout`
+ * shows how the revision carries over to transcripts whose errors were not read.
+ */
+export function talkMoveHalf(file: string): 'design' | 'heldout' {
+  return createHash('sha256').update(file).digest()[0]! % 2 === 0 ? 'design' : 'heldout';
+}
+
+export function talkmoves(lessons: Row[][], options: { punctuated?: boolean } = {}) {
   const k = TALK_MOVES.length;
   const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   for (const rows of lessons) {
@@ -75,10 +91,12 @@ export function talkmoves(lessons: Row[][]) {
       if (r.role === 'student') student = text;
       if (r.role !== 'teacher') continue;
       const gold = talkMoveLabel(r.teacher_move);
-      const bare = stripPunctuation(text); // the tagger sees unpunctuated text, as from ASR
+      // By default the tagger sees unpunctuated text, as from ASR without punctuation; with
+      // `punctuated` it sees the transcribers' punctuation, as from ASR that punctuates well.
+      const seen = options.punctuated ? text : stripPunctuation(text);
       const pred = tagTalkMove(
-        bare,
-        analyseQuestions(bare, 'en').questions > 0,
+        seen,
+        analyseQuestions(seen, 'en').questions > 0,
         student === null ? null : stripPunctuation(student),
       );
       student = null;
@@ -135,11 +153,12 @@ export function higherOrderProxy(lessons: Row[][]) {
 export async function run(target: string, options: { limitFiles?: number } = {}): Promise<object> {
   const started = Date.now();
   const lessons = readFolder(target, options.limitFiles);
+  const transcripts = lessons.map((l) => l.rows);
   const all = new Counts();
   const teacher = new Counts();
   const utterances = new Counts();
   const teacherUtterances = new Counts();
-  for (const rows of lessons) {
+  for (const rows of transcripts) {
     for (const r of rows) {
       const text = r.text ?? '';
       for (const s of splitSentences(text)) {
@@ -164,8 +183,27 @@ export async function run(target: string, options: { limitFiles?: number } = {})
       sentences: { all: all.report(), teacher: teacher.report() },
       utterances: { all: utterances.report(), teacher: teacherUtterances.report() },
     },
-    talkmoves: talkmoves(lessons),
-    higherOrderProxy: higherOrderProxy(lessons),
+    talkmoves: talkmoves(transcripts),
+    talkmovesPunctuated: (({ accuracy, macroF1, perClassF1 }) => ({ accuracy, macroF1, perClassF1 }))(
+      talkmoves(transcripts, { punctuated: true }),
+    ),
+    talkmovesByHalf: Object.fromEntries(
+      (['design', 'heldout'] as const).map((half) => {
+        const part = lessons.filter((l) => talkMoveHalf(l.file) === half);
+        const r = talkmoves(part.map((l) => l.rows));
+        return [
+          half,
+          {
+            lessons: part.length,
+            utterances: r.utterances,
+            accuracy: r.accuracy,
+            macroF1: r.macroF1,
+            perClassF1: r.perClassF1,
+          },
+        ];
+      }),
+    ),
+    higherOrderProxy: higherOrderProxy(transcripts),
     seconds: (Date.now() - started) / 1000,
   };
 }

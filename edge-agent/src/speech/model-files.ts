@@ -13,3 +13,16 @@ export function loadModel(name: 'instruction-zh' | 'question-zh' | 'question-en'
   }
   return model;
 }
+
+const lists = new Map<string, ReadonlySet<string>>();
+
+/** Loads a committed word list from ./models once per process (built by scripts/train/). */
+export function loadWordList(name: 'common-words-en'): ReadonlySet<string> {
+  let list = lists.get(name);
+  if (!list) {
+    const url = new URL(`./models/${name}.json`, import.meta.url);
+    list = new Set((JSON.parse(readFileSync(url, 'utf8')) as { words: string[] }).words);
+    lists.set(name, list);
+  }
+  return list;
+}
