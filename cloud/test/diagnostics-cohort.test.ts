@@ -152,10 +152,10 @@ describe('export format', () => {
     expect(lines[0]).toBe(EXPORT_COLUMNS.join(','));
     expect(lines[0]).toBe(
       'lessonRef,deviceId,lessonId,school,room,classId,subject,grade,startIso,endIso,windowsExpected,windowsReceived,' +
-        'teacherShareOfTalk,studentTurnsPer10Min,longestMonologueS,teacherQuestionsPer10Min,waitAtLeast3sShare,stRt,stCh',
+        'teacherShareOfTalk,studentTurnsPer10Min,longestMonologueS,teacherQuestionsPer10Min,waitAtLeast3sShare,stRt,stCh,openQuestionShare,higherOrderQuestionShare',
     );
     expect(lines[1]).toBe(
-      '5,dev-a,L5,sch-001,r101,c7-2,math,7,2026-01-05T01:00:00.000Z,2026-01-05T01:45:00.000Z,270,268,0.7123,,,,,0.8,',
+      '5,dev-a,L5,sch-001,r101,c7-2,math,7,2026-01-05T01:00:00.000Z,2026-01-05T01:45:00.000Z,270,268,0.7123,,,,,0.8,,,',
     );
     expect(lines[2]).toBe('');
     expect(lines).toHaveLength(3);

@@ -125,7 +125,7 @@ describe('analyseLesson', () => {
   it('returns every part and the schema version', () => {
     const r = analyseLesson(timeline(lessonSpecs()), { lessonStartMs: T0 });
     expect(r.version).toBe(ANALYSIS_VERSION);
-    expect(r.version).toBe('lesson-analysis/1');
+    expect(r.version).toBe('lesson-analysis/2');
     expect(Object.keys(r)).toEqual([
       'version',
       'lessonStartMs',
@@ -134,6 +134,7 @@ describe('analyseLesson', () => {
       'flanders',
       'talk',
       'questions',
+      'discourse',
       'participation',
       'engagement',
       'movement',

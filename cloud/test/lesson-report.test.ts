@@ -138,7 +138,7 @@ describe('lesson-report/3', () => {
     expect(r.reportSchema).toBe(REPORT_SCHEMA);
     expect(REPORT_SCHEMA).toBe('lesson-report/3');
     expect(r.windows).toEqual({ expected: 12, received: 12, missing: [] });
-    expect(r.analysis.version).toBe('lesson-analysis/1');
+    expect(r.analysis.version).toBe('lesson-analysis/2');
     expect(r.analysis.windows).toBe(12);
     // S-T at 30 s: samples at 0, 30, 60, 90 s; the first two spans are teacher-only, the rest student-led.
     expect(r.analysis.st).toMatchObject({ n: 4, nT: 2, rt: 0.5, runs: 2 });

@@ -105,12 +105,18 @@ function cohortWindow(k: number, i: number, seq: number, rand: () => number): Wi
       questionTypes: {
         open: questions > 1 ? 1 : 0,
         closed: questions > 0 ? 1 : 0,
-        recall: 0,
-        higherOrder: questions > 1 ? 1 : 0,
+        recall: questions > 0 ? 1 : 0,
+        higherOrder: questions > 1 || (questions > 0 && i % 6 === 0) ? 1 : 0,
       },
       waitTime1Bins: questions > 0 ? (k % 2 ? [0, 1, 1, 0, 0] : [1, 0, 0, 0, 0]) : [0, 0, 0, 0, 0],
       waitTime2Bins: [0, 0, 0, 0, 0],
-      categoryCounts: {},
+      // Chinese teacher utterances by DialogID instruction type, as the device counts them.
+      categoryCounts: {
+        guidance: teacher > 5 ? 2 : 1,
+        ...(questions > 0 ? { commending: 1 } : {}),
+        ...(i % 4 === 0 ? { exampleGiving: 1 } : {}),
+        ...(i % 12 === 11 ? { summarization: 1 } : {}),
+      },
       transitions: {},
       teacherWordsPerMin: null,
     },

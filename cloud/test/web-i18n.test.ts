@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SOURCE_ERROR_CODES, STATUS_ERROR_CODES } from '@classroom/protocol';
+import { INSTRUCTION_TYPES, SOURCE_ERROR_CODES, STATUS_ERROR_CODES, TALK_MOVES } from '@classroom/protocol';
 import { METRIC_IDS } from '../src/diagnostics/analysis/metrics.ts';
 import { PUBLIC_DIR } from '../src/api/web-routes.ts';
 
@@ -44,6 +44,7 @@ function usedKeys(): Set<string> {
 /** Keys built from values the API returns (t(`metric_${id}`) and the like). */
 const DYNAMIC: Record<string, readonly string[]> = {
   metric_: METRIC_IDS,
+  cat_: [...INSTRUCTION_TYPES, ...TALK_MOVES],
   phase_: ['lecture', 'questioning', 'discussion', 'practice', 'mixed'],
   reason_: ['no_audio', 'no_roles', 'no_speech', 'no_transitions', 'no_vision', 'suppressed'],
   state_: ['online', 'offline', 'stale', 'unknown'],

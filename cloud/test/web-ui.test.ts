@@ -186,13 +186,31 @@ describe.skipIf(!HAVE_CHROMIUM)('web UI in a real browser', () => {
     await open(page, `/lessons/${id}`);
     expect(await page.locator('#vision-chart svg').count()).toBe(1);
     expect(await page.locator('.phase-band .phase').count()).toBeGreaterThanOrEqual(1);
-    const q = await api<{ analysis: { questions: { teacherQuestions: number } } }>(
-      ctx,
-      `/api/lessons/${id}/report`,
-    );
+    const q = await api<{
+      analysis: {
+        questions: { teacherQuestions: number; typeShares: { higherOrder: number } };
+        discourse: { instructionTypes: { categories: { category: string; count: number; share: number }[] } };
+      };
+    }>(ctx, `/api/lessons/${id}/report`);
     expect(await text(page, '[data-figure=teacherQuestions]')).toBe(
       String(q.analysis.questions.teacherQuestions),
     );
+    const higher = q.analysis.questions.typeShares.higherOrder;
+    expect(higher).toBeGreaterThan(0);
+    expect(await text(page, '[data-figure=higherOrderQuestionShare]')).toBe(`${(higher * 100).toFixed(1)} %`);
+    // Instruction types: one row per DialogID category, counts and shares as the API gives them.
+    const types = q.analysis.discourse.instructionTypes.categories;
+    expect(await page.locator('#instruction-types tbody tr').count()).toBe(types.length);
+    const guidance = types.find((c) => c.category === 'guidance')!;
+    expect(guidance.count).toBeGreaterThan(0);
+    expect(await text(page, '#instruction-types tr[data-category=guidance] th')).toBe('指导');
+    expect(await text(page, '#instruction-types tr[data-category=guidance] td.num')).toBe(
+      String(guidance.count),
+    );
+    expect(await text(page, '#instruction-types tr[data-category=guidance] td.share')).toBe(
+      `${(guidance.share * 100).toFixed(1)} %`,
+    );
+    expect(await page.locator('#talk-moves').count()).toBe(0); // no English utterances in this lesson
     await page.waitForSelector('#compare-result table');
     const earlier = await page.locator('#compare-select').inputValue();
     const cmp = await api<{ metrics: { metric: string; values: (number | null)[] }[] }>(

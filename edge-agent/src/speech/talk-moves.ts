@@ -1,23 +1,11 @@
+import type { TalkMove } from '@classroom/protocol';
 import { loadWordList } from './model-files.ts';
 import { englishTokens, stripPunctuation } from './text.ts';
 
-/**
- * TalkMoves teacher categories (Suresh et al.; coding manual in the TalkMoves data set), spelled
- * as the enum keys sent in `speech.categoryCounts`. Rule-based on purpose: the TalkMoves labels
- * are CC BY-NC-SA, so nothing learned from them ships [evaluation only].
- */
-export const TALK_MOVES = [
-  'none',
-  'keepingTogether',
-  'gettingStudentsToRelate',
-  'restating',
-  'revoicing',
-  'marking',
-  'context',
-  'pressForAccuracy',
-  'pressForReasoning',
-] as const;
-export type TalkMove = (typeof TALK_MOVES)[number];
+// The categories are the wire protocol's (`speech.categoryCounts` keys), in TalkMoves numbering.
+// Rule-based on purpose: the TalkMoves labels are CC BY-NC-SA, so nothing learned from them
+// ships [evaluation only].
+export { TALK_MOVES, type TalkMove } from '@classroom/protocol';
 
 const REASONING =
   /\b(why|how come|how do you know|how did you (know|get|figure|decide|find)|explain|what makes you|convince|prove|justify|reason|what's your thinking|what is your thinking|how are you thinking)\b/;

@@ -63,6 +63,45 @@ export const AudioSection = Type.Object(
 export const QUESTION_TYPES = ['open', 'closed', 'recall', 'higherOrder'] as const;
 
 /**
+ * The keys of `speech.categoryCounts`: a Chinese teacher utterance is counted under its DialogID
+ * instruction type, an English one under its TalkMoves teacher talk move. The two lists share no
+ * name, so a window may hold both (a bilingual lesson).
+ *
+ * DialogID categories in its label order 0-8 (0 commending, 1 guidance, 2 summarization,
+ * 3 greeting, 4 note-taking, 5 repeating, 6 reviewing, 7 example-giving, 8 others).
+ */
+export const INSTRUCTION_TYPES = [
+  'commending',
+  'guidance',
+  'summarization',
+  'greeting',
+  'noteTaking',
+  'repeating',
+  'reviewing',
+  'exampleGiving',
+  'others',
+] as const;
+export type InstructionType = (typeof INSTRUCTION_TYPES)[number];
+
+/**
+ * TalkMoves teacher categories (Suresh et al., TalkMoves coding manual) in its numbering 1-9;
+ * `none` is an utterance with no talk move. `marking` and `context` are in the data set's
+ * numbering but the device's rules never give them.
+ */
+export const TALK_MOVES = [
+  'none',
+  'keepingTogether',
+  'gettingStudentsToRelate',
+  'restating',
+  'revoicing',
+  'marking',
+  'context',
+  'pressForAccuracy',
+  'pressForReasoning',
+] as const;
+export type TalkMove = (typeof TALK_MOVES)[number];
+
+/**
  * Flanders Interaction Analysis Categories (Flanders, "Analyzing Teaching Behavior", 1970), in
  * FIAC order 1-10: the names on both sides of a `speech.transitions` key ("from>to"), coded by
  * the device and read back into a matrix by the cloud. Teacher talk 1-7: indirect influence 1-4
@@ -101,7 +140,8 @@ export const SpeechSection = Type.Object(
       'Wait after a student answer: <1, 1-3, 3-5, 5-10, >=10 s.',
     ),
     categoryCounts: Type.Record(Type.String({ pattern: '^[a-z][a-zA-Z]{0,31}$' }), Count('utterances'), {
-      description: 'Utterances per instruction-type or talk-move category (enum names only).',
+      description:
+        'Teacher utterances per category: DialogID instruction types (Chinese) and TalkMoves talk moves (English), enum names only.',
     }),
     transitions: Type.Record(
       Type.String({ pattern: '^[a-z][a-zA-Z]{0,31}>[a-z][a-zA-Z]{0,31}$' }),

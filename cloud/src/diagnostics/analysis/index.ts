@@ -1,4 +1,5 @@
 import type { WindowV1 } from '@classroom/protocol';
+import { analyseDiscourse, type DiscourseAnalysis } from './discourse.ts';
 import { analyseEngagement, type EngagementAnalysis } from './engagement.ts';
 import { buildFindings } from './findings.ts';
 import { analyseFlanders, type FlandersAnalysis } from './flanders.ts';
@@ -23,6 +24,8 @@ export interface LessonAnalysis {
   flanders: Part<FlandersAnalysis>;
   talk: Part<TalkAnalysis>;
   questions: Part<QuestionAnalysis>;
+  /** Teacher utterances by instruction type (Chinese) and talk move (English). */
+  discourse: Part<DiscourseAnalysis>;
   participation: Part<ParticipationAnalysis>;
   engagement: Part<EngagementAnalysis>;
   movement: Part<MovementAnalysis>;
@@ -47,6 +50,7 @@ export function analyseLesson(input: readonly WindowV1[], options: AnalyseOption
     flanders: analyseFlanders(windows),
     talk,
     questions,
+    discourse: analyseDiscourse(windows),
     participation: analyseParticipation(windows),
     engagement,
     movement: analyseMovement(windows),
@@ -61,3 +65,4 @@ export type * from './types.ts';
 export { stFromCodes, stMode } from './st-analysis.ts';
 export { FLANDERS_CATEGORIES } from './flanders.ts';
 export { percentileOf } from './percentile-findings.ts';
+export type { CategoryTally, DiscourseAnalysis } from './discourse.ts';

@@ -16,6 +16,8 @@ export const METRIC_IDS = [
   'waitAtLeast3sShare',
   'stRt',
   'stCh',
+  'openQuestionShare',
+  'higherOrderQuestionShare',
 ] as const;
 export type MetricId = (typeof METRIC_IDS)[number];
 
@@ -48,6 +50,8 @@ export const METRIC_LABELS: Record<MetricId, { zh: string; en: string; show: (v:
   },
   stRt: { zh: 'S-T 分析教师行为占有率 Rt', en: 'S-T teacher-behaviour share Rt', show: (v) => v.toFixed(2) },
   stCh: { zh: 'S-T 分析师生行为转换率 Ch', en: 'S-T conversion ratio Ch', show: (v) => v.toFixed(2) },
+  openQuestionShare: { zh: '开放性提问占比', en: 'share of open questions', show: pct },
+  higherOrderQuestionShare: { zh: '高阶思维提问占比', en: 'share of higher-order questions', show: pct },
 };
 
 function spanOf(windows: readonly WindowV1[], keep: (w: WindowV1) => boolean): TimeRange | null {
@@ -71,6 +75,8 @@ export function lessonMetrics(p: MetricInputs): Partial<Record<MetricId, MetricV
     const speechSpan = spanOf(p.windows, (w) => Boolean(w.speech));
     put('teacherQuestionsPer10Min', p.questions.per10Min.teacher, speechSpan);
     put('waitAtLeast3sShare', p.questions.waitAtLeast3sShare, speechSpan);
+    put('openQuestionShare', p.questions.typeShares.open, speechSpan);
+    put('higherOrderQuestionShare', p.questions.typeShares.higherOrder, speechSpan);
   }
   if (!isUnavailable(p.st)) {
     put('stRt', p.st.rt, roleSpan);

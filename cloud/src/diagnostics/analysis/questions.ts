@@ -25,7 +25,14 @@ export interface QuestionAnalysis {
   waitTime2: Histogram;
   /** Share of measured teacher-question waits of 3 s or more; null when no wait was measured. */
   waitAtLeast3sShare: number | null;
+  /**
+   * Of the teacher's typed questions, the share that are open (open / (open + closed)) and
+   * higher-order (higherOrder / (higherOrder + recall)); null when no question was typed.
+   */
+  typeShares: { open: number | null; higherOrder: number | null };
 }
+
+const shareOf = (yes: number, no: number) => (yes + no > 0 ? round(yes / (yes + no)) : null);
 
 function waitHistogram(windows: readonly WindowV1[], pick: (w: WindowV1) => readonly number[]): Histogram {
   const counts = new Array<number>(WAIT_TIME_BIN_EDGES_S.length + 1).fill(0);
@@ -65,5 +72,9 @@ export function analyseQuestions(windows: readonly WindowV1[]): Part<QuestionAna
     waitTime1,
     waitTime2: waitHistogram(sw, (w) => w.speech!.waitTime2Bins),
     waitAtLeast3sShare: waitTime1.total > 0 ? round(long / waitTime1.total) : null,
+    typeShares: {
+      open: shareOf(byType.open, byType.closed),
+      higherOrder: shareOf(byType.higherOrder, byType.recall),
+    },
   };
 }

@@ -5,7 +5,9 @@ import type { UnavailableReason } from '@classroom/protocol';
  * report shows "unavailable", never a zero made up from missing data (MISSION: nothing is lost,
  * gaps are shown as gaps). Times are Unix ms on the device clock, durations in seconds.
  */
-export const ANALYSIS_VERSION = 'lesson-analysis/1';
+// Version 2 adds `discourse` (instruction types, talk moves) and the open / higher-order question
+// shares as metrics: stored metrics of version 1 are recomputed on the next refresh.
+export const ANALYSIS_VERSION = 'lesson-analysis/2';
 
 /** Why a part of the analysis could not be computed. */
 export type AnalysisGap =

@@ -148,6 +148,8 @@ export const METRIC_FORMAT = {
   waitAtLeast3sShare: (v) => pct(v),
   stRt: (v) => fixed(v, 2),
   stCh: (v) => fixed(v, 2),
+  openQuestionShare: (v) => pct(v),
+  higherOrderQuestionShare: (v) => pct(v),
 };
 export const formatMetric = (id, v) => (METRIC_FORMAT[id] ?? ((x) => fixed(x, 2)))(v);
 
