@@ -15,7 +15,21 @@ import type { Language } from './types.ts';
 // DialogID dev sentences and checked on 300 more labelled beforehand (docs/accuracy.md). An
 // A-not-A form right after 不 or 没 is a repeated denial ("不是不是", "没有没有"), not a question.
 const ZH_CUES =
-  /吗(?!啡)|(对|是|没有?问题|理解|明白|懂|知道了|清楚|记住了|会了)吧$|(?<![不没])(是不是|对不对|有没有|能不能|会不会|要不要|好不好|行不行)|(对吧|是吧|为什么|为啥|怎么样|难道|是否)/u;
+  /吗(?!啡)|(对|是|没有?问题|理解|明白|懂|知道了|清楚|记住了|会了)吧$|(对吧|是吧|为什么|为啥|怎么样|难道|是否)/u;
+// A-not-A with any verb or adjective, one character or the first of two (是不是, 有没有, 记不记得,
+// 喜不喜欢); a confirmation tag anywhere once punctuation is gone ("…清楚吧所以说…"); 么 for 吗
+// (叫做笔记了么, not 什么/怎么/那么); a verb left open with 没 at the end (看到没, 做完没有).
+const ZH_MORE_CUES =
+  /(?<![不没])(\p{Script=Han})[不没]\1|(清楚|明白|懂了|知道了|记住了|没有?问题)吧|了么|(?<![什怎那这多要])么$|[到见懂会完好]了?没有?$/u;
+// A wh-word or A-not-A after a request to say, look, recall or sum up is the object of the
+// request ("你说一下为什么…", "看一下这个现象对应的是什么", "看看还有没有"), not a question, unless
+// the sentence still ends as one (吗, 呢, a tag). "你看" alone is a discourse marker and does not count.
+const ZH_REQUEST =
+  /(说一下|说说|说一说|讲一下|讲讲|讲一讲|看一下|看看|看一看|回顾一下|回忆一下|归纳一下|总结一下|复述一下|想一想|想想|找一下|找找|告诉(我|老师|大家|老\p{Script=Han})?|确定一下)/u;
+// The object of a request is short ("说一下为什么acd错"); a cue further on starts a clause of its own.
+const REQUEST_SCOPE = 12;
+const ZH_ENDS_ASKING = /(吗|呢|么|呀|啊|对不对|是不是|好不好|对吧|是吧|行不行)$/u;
+
 const ZH_SUGGESTION = /吧$/u;
 // A wh-word in the last few characters asks ("叙事顺序是什么", "和谁相等", "怎么说的", "哪一点"):
 // questions end on what is asked for, while a wh-word in a statement is usually followed by more
@@ -53,6 +67,17 @@ export function englishCue(bare: string): boolean {
   return [EN_AUX, EN_WH_AUX, EN_TAG, EN_RIGHT_TAG, EN_NEG_TAG, EN_HOW_MANY].some((re) => re.test(bare));
 }
 
+const ZH_ASKING = /什么|谁|哪|多少|几|怎么|怎样|如何|为什么|为啥|对吧|是吧|(\p{Script=Han})[不没]\1/u;
+
+/** A request whose object is the wh-word or A-not-A, and no question ending after it. */
+function embeddedInRequest(han: string): boolean {
+  const request = ZH_REQUEST.exec(han);
+  if (!request) return false;
+  const start = request.index + request[0].length;
+  const after = han.slice(start, start + REQUEST_SCOPE);
+  return ZH_ASKING.test(after) && !ZH_ASKING.test(han.slice(0, request.index)) && !ZH_ENDS_ASKING.test(han);
+}
+
 function sentenceIsQuestion(sentence: string, lang: Language): boolean {
   const end = terminator(sentence);
   // ASR punctuation, when present, is trusted both ways; the cues decide only unpunctuated text.
@@ -61,7 +86,9 @@ function sentenceIsQuestion(sentence: string, lang: Language): boolean {
   if (bare.length === 0) return false;
   if (lang === 'zh') {
     const han = bare.replace(/ /g, '');
-    if (ZH_CUES.test(han)) return true;
+    if (/吗(?!啡)/u.test(han)) return true;
+    if (embeddedInRequest(han)) return false;
+    if (ZH_CUES.test(han) || ZH_MORE_CUES.test(han)) return true;
     if (ZH_SUGGESTION.test(han)) return false;
     if (ZH_WH_LAST.test(han)) return true;
   }
