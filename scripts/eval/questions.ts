@@ -156,6 +156,9 @@ export async function run(target: string, options: { limitFiles?: number } = {})
   const transcripts = lessons.map((l) => l.rows);
   const all = new Counts();
   const teacher = new Counts();
+  // Sentences of three words or more: without the bare "okay?", "right?", names and numbers,
+  // which text alone cannot tell from statements (docs/accuracy.md).
+  const longer = new Counts();
   const utterances = new Counts();
   const teacherUtterances = new Counts();
   for (const rows of transcripts) {
@@ -167,6 +170,7 @@ export async function run(target: string, options: { limitFiles?: number } = {})
         const pred = isQuestion(stripPunctuation(s), 'en');
         all.add(pred, end === 'question');
         if (r.role === 'teacher') teacher.add(pred, end === 'question');
+        if (stripPunctuation(s).split(' ').length >= 3) longer.add(pred, end === 'question');
       }
       if (stripPunctuation(text).length === 0) continue;
       const pred = isQuestion(stripPunctuation(text), 'en');
@@ -180,7 +184,7 @@ export async function run(target: string, options: { limitFiles?: number } = {})
     folder: path.basename(target),
     lessons: lessons.length,
     questions: {
-      sentences: { all: all.report(), teacher: teacher.report() },
+      sentences: { all: all.report(), teacher: teacher.report(), threeWordsOrMore: longer.report() },
       utterances: { all: utterances.report(), teacher: teacherUtterances.report() },
     },
     talkmoves: talkmoves(transcripts),
