@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { validateMessage, type WindowV1 } from '@classroom/protocol';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import type { WindowStats } from '../src/metrics/windower.ts';
 import { analyzeLive } from '../src/pipeline/analyze-live.ts';
 import type { AgentMessage } from '../src/pipeline/types.ts';
 import { audio, repoRoot } from './helpers.ts';
+import { writeStudentsFirstLesson } from './students-first-lesson.ts';
 
 /** A vowel-like tone: harmonics of f0 with a roll-off (as in roles.test.ts). */
 function voice(f0: number, seconds: number, rate = 16_000): Float32Array {
@@ -67,7 +69,7 @@ describe('live single-microphone roles (LiveRoleStage)', () => {
   });
 
   it('holds each window holdS after its end, in order, and releases all at the lesson end', () => {
-    const stage = new LiveRoleStage({ holdS: 30 });
+    const stage = new LiveRoleStage({ holdS: 30, firstDecisionS: 0 });
     const hold = new LiveRoleHold(stage);
     const w = (index: number): WindowStats => ({
       index,
@@ -85,6 +87,27 @@ describe('live single-microphone roles (LiveRoleStage)', () => {
     expect(hold.due(55).windows.map((x) => x.index)).toEqual([1]);
     expect(hold.finish(56).windows.map((x) => x.index)).toEqual([2]);
   });
+
+  it('decides nothing before firstDecisionS, then every window whose hold is over at once', () => {
+    const hold = new LiveRoleHold(new LiveRoleStage({ holdS: 30, firstDecisionS: 90 }));
+    hold.push(
+      Array.from({ length: 8 }, (_, index) => ({
+        index,
+        startS: index * 10,
+        durationS: 10,
+        coverageS: 10,
+        speechS: 0,
+        silenceS: 10,
+        levelDbfs: null,
+        levelDba: null,
+      })),
+    );
+    // Window 0's hold ends at 40 s and window 5's at 90 s: none goes before the lesson is 90 s old.
+    expect(hold.due(40).windows).toEqual([]);
+    expect(hold.due(89.9).windows).toEqual([]);
+    expect(hold.due(90).windows.map((x) => x.index)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(hold.due(100).windows.map((x) => x.index)).toEqual([6]);
+  });
 });
 
 describe('live roles through LiveAnalysis (a recording as a file-backed live source)', () => {
@@ -100,20 +123,50 @@ describe('live roles through LiveAnalysis (a recording as a file-backed live sou
     expect(r.live.teacher.f1).toBeGreaterThanOrEqual(0.95);
     expect(r.live.roleDer.der).toBeLessThanOrEqual(0.13);
     expect(r.offline.teacher.f1).toBeGreaterThanOrEqual(0.92);
-    // Hold 60 s, plus at most one chunk of audio before the next release.
-    expect(r.maxLagS).toBeLessThanOrEqual(62);
+    // The first window waits for the 90 s first decision (lag 80 s); later ones hold 60 s plus
+    // at most one chunk of audio before the next release.
+    expect(r.maxLagS).toBeLessThanOrEqual(82);
+  });
+
+  it('a lesson that opens with students: the 90 s first decision keeps them from being called the teacher', async () => {
+    const { folder, openingS } = await writeStudentsFirstLesson();
+    expect(openingS).toBeGreaterThan(30);
+    const early = await evaluateLiveAudioFolders([folder], { liveRoles: { firstDecisionS: 0 } });
+    const r = await evaluateLiveAudioFolders([folder]);
+    console.log('live roles, students-first lesson', {
+      openingS,
+      firstDecision0: early.live.teacher,
+      firstDecision90: r.live.teacher,
+      offline: r.offline.teacher.f1,
+    });
+    // Measured F1 0.803 deciding from the start, 0.872 with the 90 s first decision, 0.879 offline:
+    // deciding early, the opening students were the only voice and went to the teacher.
+    // A null (nothing scored) fails every comparison below.
+    const [p0, p90] = [early.live.teacher.precision ?? 1, r.live.teacher.precision ?? 0];
+    const [f0, f90, offline] = [
+      early.live.teacher.f1 ?? 1,
+      r.live.teacher.f1 ?? 0,
+      r.offline.teacher.f1 ?? 1,
+    ];
+    expect(p0).toBeLessThan(p90);
+    expect(f90 - f0).toBeGreaterThanOrEqual(0.04);
+    expect(f90).toBeGreaterThanOrEqual(0.85);
+    expect(f90).toBeGreaterThanOrEqual(offline - 0.03);
+    rmSync(folder, { recursive: true, force: true });
   });
 
   it('AMI and pyannote with a short hold (10 s): streaming roles no worse than a little under offline', async () => {
     const r = await evaluateLiveAudioFolders([audio('ami'), audio('pyannote-sample')], {
-      liveRoles: { holdS: 10, reclusterS: 10 },
+      // Decided from the start: with the default 90 s first decision these 30 s clips never stream.
+      liveRoles: { holdS: 10, reclusterS: 10, firstDecisionS: 0 },
     });
     console.log('live roles, AMI + pyannote, hold 10 s', {
       live: r.live.teacher,
       offline: r.offline.teacher.f1,
     });
     expect(r.live.files).toBe(13);
-    // Measured 0.827 live, 0.835 offline (30 s clips: with the default 60 s hold they are equal).
+    // Measured 0.855 live = offline: the split gate reports every clip all-teacher (0.827 live,
+    // 0.835 offline before it); a floor on the streaming path, not on the split.
     expect(r.live.teacher.f1).toBeGreaterThanOrEqual(0.8);
     expect(r.offline.teacher.f1).toBeGreaterThanOrEqual(0.81);
   });

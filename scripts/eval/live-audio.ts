@@ -1,5 +1,5 @@
 /**
- * `npm run eval -- live-audio [--realtime] [--hold S] [--recluster S] <folder> [<folder> ...]`:
+ * `npm run eval -- live-audio [--realtime] [--hold S] [--recluster S] [--first S] <folder> [<folder> ...]`:
  * the live pipeline's single-microphone speaker roles (LiveAnalysis with live roles, fed each
  * recording as a file-backed live source, or with --realtime served in real time) against the same human labels as the `audio` task, beside the file
  * pipeline's roles on the same audio. Teacher precision / recall / F1 per 10 ms frame, pooled and
@@ -223,11 +223,12 @@ export async function run(...args: string[]): Promise<unknown> {
     if (args[i] === '--realtime') realtime = true;
     else if (args[i] === '--hold') liveRoles.holdS = Number(args[++i]);
     else if (args[i] === '--recluster') liveRoles.reclusterS = Number(args[++i]);
+    else if (args[i] === '--first') liveRoles.firstDecisionS = Number(args[++i]);
     else folders.push(path.resolve(args[i]!));
   }
   if (!folders.length)
     throw new Error(
-      'usage: npm run eval -- live-audio [--realtime] [--hold S] [--recluster S] <folder> [<folder> ...]',
+      'usage: npm run eval -- live-audio [--realtime] [--hold S] [--recluster S] [--first S] <folder> [<folder> ...]',
     );
   return evaluateLiveAudioFolders(folders, {
     ...(Object.keys(liveRoles).length ? { liveRoles } : {}),

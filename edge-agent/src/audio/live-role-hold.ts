@@ -27,6 +27,7 @@ export class LiveRoleHold {
   /** Windows whose hold is over at clockS (s from the lesson start), and the roles they need. */
   due(clockS: number): { windows: WindowStats[]; roles: RoleSegment[] } {
     const windows: WindowStats[] = [];
+    if (clockS < this.#stage.firstDecisionS) return { windows, roles: [] };
     while (this.#held[0] && end(this.#held[0]) + this.#stage.holdS <= clockS)
       windows.push(this.#held.shift()!);
     const last = windows.at(-1);

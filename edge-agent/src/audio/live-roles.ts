@@ -29,10 +29,16 @@ export interface LiveRoleSettings {
    * RECLUSTER_SHARE of the lesson so far, whichever is longer.
    */
   reclusterS: number;
+  /**
+   * No window is decided before the lesson clock reaches this, s: a minute of speech is often one
+   * voice to the clustering, so a lesson that opens with students would have them all called the
+   * teacher. The first windows wait longer than holdS; later ones are unaffected.
+   */
+  firstDecisionS: number;
 }
 
 /** Chosen on the demo lesson and AMI through the live path (docs/accuracy.md, "live"). */
-export const DEFAULT_LIVE_ROLE_SETTINGS: LiveRoleSettings = { holdS: 60, reclusterS: 30 };
+export const DEFAULT_LIVE_ROLE_SETTINGS: LiveRoleSettings = { holdS: 60, reclusterS: 30, firstDecisionS: 90 };
 
 /**
  * Late in a lesson one fit costs about 80 ms (400-point agglomerative clustering, k-means over
@@ -99,6 +105,10 @@ export class LiveRoleStage {
 
   get holdS(): number {
     return this.#s.holdS;
+  }
+
+  get firstDecisionS(): number {
+    return this.#s.firstDecisionS;
   }
 
   /** Cluster fits so far and their CPU time, ms (for the cost figures). */

@@ -39,6 +39,14 @@ export const LiveRolesProfile = Type.Object(
       maximum: 900,
       description: 'The voices are clustered again on all speech so far at most this often, s.',
     }),
+    firstDecisionS: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 600,
+        description:
+          'No window is decided before the lesson is this old, s (default 90): the first windows wait for enough speech to tell voices apart.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
