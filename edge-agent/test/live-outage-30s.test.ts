@@ -35,8 +35,9 @@ describe('a live source that disconnects for 30 s', () => {
       profile,
       sink: (m) => void sent.push({ at: Date.now(), m }),
       capture: { stallS: 1, backoff: { baseMs: 500, maxMs: 2000 } },
-      // A short role hold, so the gap's windows must go out during the outage, not after it.
-      liveRoles: { holdS: 5 },
+      // A short role hold from the start, so the gap's windows must go out during the outage, not
+      // after it (the default first decision, at 90 s, would hold them all past it).
+      liveRoles: { holdS: 5, firstDecisionS: 0 },
       tickMs: 200,
     });
     await live.start();
