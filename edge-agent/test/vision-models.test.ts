@@ -26,15 +26,23 @@ describe('vision models on real photos', () => {
 
   it('detector recall, raised hands and heads up on two ClaBehavior photos', async () => {
     const data = await poseClassroom(ccnu, { only: ['0209.jpg', '0460.jpg'] });
+    type Figures = { handsCountMae: number; headsUpRatioMaeLookupHandStand: number };
     const r = scoreClassroom(data) as {
       detector: { recall: number };
       raiseHand: { precision: number; recall: number };
-      headsUpRatioMaeLookupHandStand: number;
+      flagged: Figures;
+      adjusted: Figures | null;
     };
     expect(r.detector.recall).toBeGreaterThanOrEqual(FLOORS.detectorRecall);
     expect(r.raiseHand.precision).toBeGreaterThanOrEqual(FLOORS.handsPrecision);
     expect(r.raiseHand.recall).toBeGreaterThanOrEqual(FLOORS.handsRecall);
-    expect(r.headsUpRatioMaeLookupHandStand).toBeLessThanOrEqual(FLOORS.headsUpMae);
+    expect(r.flagged.headsUpRatioMaeLookupHandStand).toBeLessThanOrEqual(FLOORS.headsUpMae);
+    // The windows' figures: raised hands corrected for the rule's misses (flag-rates.json, measured
+    // on all 28 photos, these two among them; docs/accuracy.md gives the cross-half figures).
+    expect(r.adjusted).not.toBeNull();
+    expect(r.adjusted!.handsCountMae).toBeLessThanOrEqual(FLOORS.adjustedHandsMae);
+    expect(r.adjusted!.handsCountMae).toBeLessThan(r.flagged.handsCountMae);
+    expect(r.adjusted!.headsUpRatioMaeLookupHandStand).toBeLessThanOrEqual(FLOORS.headsUpMae);
   });
 
   it('MoveNet PCK@0.2 on the COCO sample given the labelled boxes', async () => {
@@ -48,6 +56,7 @@ const FLOORS = {
   detectorRecall: 0.85, // measured 0.91
   handsPrecision: 0.85, // 0.94 (0.93 with the 1.3× pose crop)
   handsRecall: 0.52, // 0.58 (0.54 with the 1.3× pose crop)
-  headsUpMae: 0.1, // 0.02 (lookup, raise_hand and stand count as heads up)
+  headsUpMae: 0.1, // 0.057 flagged, 0.035 adjusted (lookup, raise_hand and stand count as heads up)
+  adjustedHandsMae: 1.5, // 0.91 per photo (flagged: 5.0)
   pck: 0.85, // 0.95 (Lightning); the default model is Thunder
 };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validatorFor, type WindowV1 } from '@classroom/protocol';
-import { analyzeFrame } from '../src/vision/analyze-frame.ts';
+import { adjustedCount, adjustedShare, flagRatesFor } from '../src/vision/adjusted-count.ts';
+import { analyzeFrame, type FrameAnalysis } from '../src/vision/analyze-frame.ts';
 import { classify, handOutcome, handRaised, headUp } from '../src/vision/behaviour.ts';
 import { tiles } from '../src/vision/geometry.ts';
 import { DEFAULT_VISION_SETTINGS } from '../src/vision/settings-schema.ts';
@@ -103,6 +104,46 @@ describe('frame analysis and teacher', () => {
     expect(f.persons.filter((p) => p.teacher)).toHaveLength(1);
   });
 
+  it('estimates the true figures from the flags with the committed flag rates of the pose model', () => {
+    const row = [0, 120, 240, 360, 480, 600].map((x) => student(x, 600));
+    row[0] = student(0, 600, { 10: [75, 10] });
+    const thunder = flagRatesFor('movenet-thunder')!;
+    const f = analyzeFrame(row, 1920, 1080, DEFAULT_VISION_SETTINGS);
+    expect(f.handsRaised).toBe(1);
+    // One flagged of six is partly the rule's false alarms (fpr) and misses only some (tpr).
+    expect(f.estimates!.handsRaised).toBeCloseTo(adjustedCount(1, 6, thunder.handRaised!), 9);
+    expect(f.estimates!.handsRaised).toBeGreaterThan(1);
+    expect(f.estimates!.headsUpRatio).toBe(adjustedShare(1, thunder.headUp!));
+    const off = analyzeFrame(row, 1920, 1080, { ...DEFAULT_VISION_SETTINGS, adjustedCounts: false });
+    expect(off.estimates).toBeNull();
+    const onnx = {
+      type: 'onnx-yolo-pose' as const,
+      model: 'yolo11n-pose',
+      inputSize: 640,
+      minScore: 0.3,
+      threads: 1,
+    };
+    expect(analyzeFrame(row, 1920, 1080, { ...DEFAULT_VISION_SETTINGS, backend: onnx }).estimates).toBeNull();
+    // Lightning has no heads-up rates (its correction did not carry across halves): flagged ratio.
+    const lightning = { ...DEFAULT_VISION_SETTINGS.backend, pose: 'movenet-lightning' as const };
+    const l = analyzeFrame(row, 1920, 1080, { ...DEFAULT_VISION_SETTINGS, backend: lightning });
+    expect(flagRatesFor('movenet-lightning')!.headUp).toBeUndefined();
+    expect(l.estimates!.headsUpRatio).toBe(l.headsUpRatio);
+    expect(l.estimates!.handsRaised).not.toBe(l.handsRaised);
+  });
+
+  it('adjusted classify-and-count inverts the expected flagged share, clamped to 0..1', () => {
+    const r = { tpr: 0.6, fpr: 0.1 };
+    for (const p of [0, 0.2, 0.5, 0.9, 1]) {
+      const flagged = p * r.tpr + (1 - p) * r.fpr;
+      expect(adjustedShare(flagged, r)).toBeCloseTo(p, 9);
+      expect(adjustedCount(flagged * 30, 30, r)).toBeCloseTo(p * 30, 9);
+    }
+    expect(adjustedShare(0.05, r)).toBe(0); // fewer flags than false alarms alone would give
+    expect(adjustedShare(0.9, r)).toBe(1);
+    expect(adjustedCount(0, 0, r)).toBe(0);
+  });
+
   it('maps foot points to zones, elsewhere "aisle"', () => {
     const z = DEFAULT_VISION_SETTINGS.zones;
     const at = (fx: number, fy: number): Box => ({ x: fx * 1000 - 5, y: fy * 1000 - 10, w: 10, h: 10 });
@@ -123,7 +164,28 @@ describe('frame analysis and teacher', () => {
 
 describe('vision window aggregates', () => {
   const settings = { minStudents: 5, metresPerFrameWidth: 10 };
-  const frame = (students: number, hands: number, teacherX: number | null) => ({
+  const windowBase: WindowV1 = {
+    schema: 'window/1',
+    deviceId: 'dev-a',
+    epoch: 1,
+    seq: 1,
+    startMs: 0,
+    endMs: 10_000,
+    lessonId: 'L1',
+    index: 0,
+    durationS: 10,
+    coverageS: 10,
+    audio: null,
+    speech: null,
+    vision: null,
+    unavailable: { audio: 'disabled', speech: 'not-implemented', vision: 'not-implemented' },
+  };
+  const frame = (
+    students: number,
+    hands: number,
+    teacherX: number | null,
+    estimates: FrameAnalysis['estimates'] = null,
+  ): FrameAnalysis => ({
     width: 1000,
     height: 1000,
     persons: [],
@@ -131,6 +193,7 @@ describe('vision window aggregates', () => {
     handsRaised: hands,
     standing: 0,
     headsUpRatio: 0.5,
+    estimates,
     teacher:
       teacherX === null ? null : { box: { x: teacherX, y: 100, w: 100, h: 300 }, zone: 'board' as const },
   });
@@ -158,24 +221,22 @@ describe('vision window aggregates', () => {
     expect(w.take(2, 10)).toEqual({ section: null, reason: 'source-gap' });
   });
 
+  it('with estimates (adjusted counts) the window carries them, the peak rounded', () => {
+    const w = new VisionWindows(10, 2, settings);
+    w.add(0, frame(20, 3, null, { handsRaised: 4.6, headsUpRatio: 0.25 }));
+    w.add(2, frame(20, 5, null, { handsRaised: 7.4, headsUpRatio: null }));
+    const r = w.take(0, 10);
+    expect(r.section).toMatchObject({
+      handsRaisedPeak: 7,
+      handsRaisedMean: 6,
+      headsUpRatio: 0.25,
+    });
+    expect(validatorFor('window/1')!.Check(withVision(structuredClone(windowBase), r))).toBe(true);
+  });
+
   it('a filled or suppressed section passes the wire schema', () => {
     const check = validatorFor('window/1')!;
-    const base: WindowV1 = {
-      schema: 'window/1',
-      deviceId: 'dev-a',
-      epoch: 1,
-      seq: 1,
-      startMs: 0,
-      endMs: 10_000,
-      lessonId: 'L1',
-      index: 0,
-      durationS: 10,
-      coverageS: 10,
-      audio: null,
-      speech: null,
-      vision: null,
-      unavailable: { audio: 'disabled', speech: 'not-implemented', vision: 'not-implemented' },
-    };
+    const base = windowBase;
     const w = new VisionWindows(10, 2, settings);
     w.add(0, frame(20, 3, 100));
     const filled = withVision(structuredClone(base), w.take(0, 10));

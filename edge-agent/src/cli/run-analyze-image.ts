@@ -5,9 +5,11 @@ import { analyzeImage } from '../vision/analyze-image.ts';
 export const ANALYZE_IMAGE_USAGE = `usage: edge-agent analyze-image <file> [--json] [--profile <id|file>]
 
   Prints the people found (box, flags: handRaised, standing, headUp, teacher) and the frame's
-  figures. Nothing is written or sent; keypoints are printed only with --keypoints.`;
+  figures: the flagged counts and, as a window would carry them, their estimates corrected for the
+  rules' measured error rates. Nothing is written or sent; keypoints are printed only with --keypoints.`;
 
 const r1 = (v: number) => Math.round(v * 10) / 10;
+const round3 = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
 
 /** `edge-agent analyze-image <file> [--json]`: one photo through the vision stage, on stdout only. */
 export async function runAnalyzeImage(argv: string[]): Promise<void> {
@@ -43,8 +45,13 @@ export async function runAnalyzeImage(argv: string[]): Promise<void> {
     students: r.students,
     handsRaised: r.handsRaised,
     standing: r.standing,
-    headsUpRatio: r.headsUpRatio === null ? null : Math.round(r.headsUpRatio * 1000) / 1000,
+    headsUpRatio: round3(r.headsUpRatio),
     teacherZone: r.teacher?.zone ?? null,
+    // What a window would carry: the flags corrected for the rules' error rates (adjusted-count.ts).
+    estimates: r.estimates && {
+      handsRaised: round3(r.estimates.handsRaised),
+      headsUpRatio: round3(r.estimates.headsUpRatio),
+    },
   };
   if (parsed.values.json) {
     process.stdout.write(
@@ -53,7 +60,11 @@ export async function runAnalyzeImage(argv: string[]): Promise<void> {
   } else {
     process.stdout.write(
       `${persons.length} people, ${frame.students} students: ${frame.handsRaised} hands raised, ` +
-        `${frame.standing} standing, heads up ${frame.headsUpRatio ?? 'n/a'}, teacher ${frame.teacherZone ?? 'not seen'}\n`,
+        `${frame.standing} standing, heads up ${frame.headsUpRatio ?? 'n/a'}, teacher ${frame.teacherZone ?? 'not seen'}` +
+        (frame.estimates
+          ? `; estimated ${frame.estimates.handsRaised ?? 0} hands raised, heads up ${frame.estimates.headsUpRatio ?? 'n/a'}`
+          : '') +
+        '\n',
     );
   }
 }

@@ -1,3 +1,4 @@
+import { adjustedCount, adjustedShare, flagRatesFor, type PoseModelRates } from './adjusted-count.ts';
 import { classify, DEFAULT_RULES, type BehaviourRules, type PersonFlags } from './behaviour.ts';
 import type { VisionSettings } from './settings-schema.ts';
 import { findTeacher, zoneOf, type TeacherZone } from './teacher.ts';
@@ -13,6 +14,12 @@ export interface FrameAnalysis {
   standing: number;
   /** Students with head up over students whose head could be judged; null when none could. */
   headsUpRatio: number | null;
+  /**
+   * The true figures as estimated from the flags and the rules' measured error rates
+   * (adjusted-count.ts); null where no rates apply (profile `adjustedCounts` false, a pose model
+   * never measured, or rules other than the defaults the rates were measured with).
+   */
+  estimates: { handsRaised: number; headsUpRatio: number | null } | null;
   teacher: { box: Box; zone: TeacherZone } | null;
 }
 
@@ -21,8 +28,9 @@ export function analyzeFrame(
   persons: PersonPose[],
   width: number,
   height: number,
-  settings: Pick<VisionSettings, 'zones'>,
+  settings: Pick<VisionSettings, 'zones' | 'backend' | 'adjustedCounts'>,
   rules: BehaviourRules = DEFAULT_RULES,
+  rates: PoseModelRates | null = rules === DEFAULT_RULES ? flagRatesOf(settings) : null,
 ): FrameAnalysis {
   const flags = classify(persons, rules);
   const t = findTeacher(persons, flags, width, height, settings.zones);
@@ -30,14 +38,34 @@ export function analyzeFrame(
   const students = annotated.filter((p) => !p.teacher);
   const judged = students.filter((p) => p.headUp !== null);
   const teacher = t === null ? null : (persons[t] as PersonPose);
+  const handsRaised = students.filter((p) => p.handRaised).length;
+  const headsUp = judged.filter((p) => p.headUp).length;
   return {
     width,
     height,
     persons: annotated,
     students: students.length,
-    handsRaised: students.filter((p) => p.handRaised).length,
+    handsRaised,
     standing: students.filter((p) => p.standing).length,
-    headsUpRatio: judged.length ? judged.filter((p) => p.headUp).length / judged.length : null,
+    headsUpRatio: judged.length ? headsUp / judged.length : null,
+    estimates: rates && {
+      handsRaised: rates.handRaised
+        ? adjustedCount(handsRaised, students.length, rates.handRaised)
+        : handsRaised,
+      headsUpRatio: !judged.length
+        ? null
+        : rates.headUp
+          ? adjustedShare(headsUp / judged.length, rates.headUp)
+          : headsUp / judged.length,
+    },
     teacher: teacher ? { box: teacher.box, zone: zoneOf(teacher.box, width, height, settings.zones) } : null,
   };
+}
+
+/** The rates for the profile's pose model, unless the profile turns the correction off. */
+export function flagRatesOf(
+  settings: Pick<VisionSettings, 'backend' | 'adjustedCounts'>,
+): PoseModelRates | null {
+  if (settings.adjustedCounts === false) return null;
+  return flagRatesFor(settings.backend.type === 'tfjs-wasm' ? settings.backend.pose : settings.backend.model);
 }

@@ -90,6 +90,12 @@ export const VisionSettings = Type.Object(
     ),
     /** Metres per pixel of frame width at the teacher's usual distance; a flat-floor approximation. */
     metresPerFrameWidth: Type.Number({ exclusiveMinimum: 0, maximum: 100 }),
+    adjustedCounts: Type.Optional(
+      Type.Boolean({
+        description:
+          "Raised hands and heads up are sent as estimates corrected for the rules' measured error rates (adjusted-count.ts; default true); false: the flagged counts as they are.",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -68,12 +68,15 @@ export class VisionWindows {
     w.frames += 1;
     w.studentsSum += f.students;
     if (f.students >= this.#settings.minStudents) {
+      // The estimates where the rules' error rates are known (adjusted-count.ts), else the flags.
+      const hands = f.estimates ? f.estimates.handsRaised : f.handsRaised;
+      const headsUp = f.estimates ? f.estimates.headsUpRatio : f.headsUpRatio;
       w.qualified += 1;
-      w.handsSum += f.handsRaised;
-      w.handsPeak = Math.max(w.handsPeak, f.handsRaised);
+      w.handsSum += hands;
+      w.handsPeak = Math.max(w.handsPeak, hands);
       w.standingPeak = Math.max(w.standingPeak, f.standing);
-      if (f.headsUpRatio !== null) {
-        w.headsUpSum += f.headsUpRatio;
+      if (headsUp !== null) {
+        w.headsUpSum += headsUp;
         w.headsUpFrames += 1;
       }
     }
@@ -108,7 +111,7 @@ export class VisionWindows {
       section: {
         framesAnalysed: w.frames,
         personsVisibleMean: round(w.studentsSum / w.frames, 2),
-        handsRaisedPeak: w.handsPeak,
+        handsRaisedPeak: Math.round(w.handsPeak),
         handsRaisedMean: round(w.handsSum / w.qualified, 2),
         standingPeak: w.standingPeak,
         headsUpRatio: w.headsUpFrames ? round(w.headsUpSum / w.headsUpFrames, 3) : null,

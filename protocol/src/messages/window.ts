@@ -171,11 +171,25 @@ export const VisionSection = Type.Object(
   {
     framesAnalysed: Count('Frames analysed in this window.'),
     personsVisibleMean: Type.Number({ minimum: 0, maximum: 500, description: 'Mean students visible.' }),
-    handsRaisedPeak: Type.Union([Count('Peak hands raised.'), Type.Null()]),
-    handsRaisedMean: Type.Union([Type.Number({ minimum: 0, maximum: 500 }), Type.Null()]),
+    handsRaisedPeak: Type.Union([
+      Count(
+        "Peak hands raised (an estimate corrected for the rule's measured error rates where the device profile's vision.adjustedCounts is on, rounded).",
+      ),
+      Type.Null(),
+    ]),
+    handsRaisedMean: Type.Union([
+      Type.Number({
+        minimum: 0,
+        maximum: 500,
+        description: 'Mean hands raised per analysed frame (estimated as the peak).',
+      }),
+      Type.Null(),
+    ]),
     standingPeak: Type.Union([Count('Peak students standing.'), Type.Null()]),
     headsUpRatio: Type.Union([
-      Ratio('Share of visible students with head up, facing the front.'),
+      Ratio(
+        'Share of visible students with head up, facing the front (estimated as hands raised, where rates for the pose model exist).',
+      ),
       Type.Null(),
     ]),
     teacherZoneS: Type.Union([

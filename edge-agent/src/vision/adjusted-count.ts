@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { Type, type Static } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+
+const Rate = Type.Number({ minimum: 0, maximum: 1 });
+
+/**
+ * How often a behaviour rule flags a person who shows the behaviour (`tpr`) and one who does not
+ * (`fpr`), measured against human labels (`npm run eval -- vision <folder>` prints them as
+ * `flagRates`).
+ */
+export const FlagRates = Type.Object({ tpr: Rate, fpr: Rate }, { additionalProperties: false });
+export type FlagRates = Static<typeof FlagRates>;
+
+/**
+ * Per pose model, the rates of each flag whose correction carried over between the two halves of
+ * the labelled photos (docs/accuracy.md); a flag without rates is sent as flagged.
+ */
+const PoseModelRates = Type.Object(
+  { headUp: Type.Optional(FlagRates), handRaised: Type.Optional(FlagRates) },
+  { additionalProperties: false },
+);
+export type PoseModelRates = Static<typeof PoseModelRates>;
+
+const FlagRatesFile = Type.Object(
+  {
+    format: Type.Literal('flag-rates/1'),
+    measuredOn: Type.String(),
+    poseModels: Type.Record(Type.String(), PoseModelRates),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * Below this gap between the two rates a flagged share says too little about the true one to be
+ * corrected (the correction divides by the gap and would mostly amplify noise).
+ */
+const MIN_RATE_GAP = 0.1;
+
+const checkFile = TypeCompiler.Compile(FlagRatesFile);
+let committed: Static<typeof FlagRatesFile> | null = null;
+
+/**
+ * The rates measured for a pose model with the default behaviour rules (flag-rates.json), or null
+ * for a model never measured (the onnx backend's): its figures are then the flagged counts as they are.
+ */
+export function flagRatesFor(poseModel: string): PoseModelRates | null {
+  if (!committed) {
+    const raw: unknown = JSON.parse(readFileSync(new URL('./flag-rates.json', import.meta.url), 'utf8'));
+    if (!checkFile.Check(raw)) throw new Error('vision/flag-rates.json does not match its schema');
+    for (const [model, rates] of Object.entries(raw.poseModels))
+      for (const [flag, r] of Object.entries(rates) as [string, FlagRates][])
+        if (r.tpr - r.fpr < MIN_RATE_GAP)
+          throw new Error(`vision/flag-rates.json: ${model} ${flag} tpr − fpr under ${MIN_RATE_GAP}`);
+    committed = raw;
+  }
+  return committed.poseModels[poseModel] ?? null;
+}
+
+/**
+ * Adjusted classify-and-count (Forman, "Quantifying counts and costs via classification", 2008).
+ * If a share `p` of the people truly show a behaviour, the rule flags on average
+ * p·tpr + (1 − p)·fpr of them; solving for p turns the flagged share into an estimate of the true
+ * one. The rules err towards the middle (heads up: fpr 0.46; raised hands: tpr 0.57), so a room
+ * where nobody looks up reads as half looking up, and one where all do as under nine in ten:
+ * the adjusted share removes that pull where the flags themselves cannot.
+ */
+export function adjustedShare(flaggedShare: number, r: FlagRates): number {
+  return Math.min(1, Math.max(0, (flaggedShare - r.fpr) / (r.tpr - r.fpr)));
+}
+
+/** `adjustedShare` for a count: of `people`, `flagged` were flagged; an estimate, not an integer. */
+export function adjustedCount(flagged: number, people: number, r: FlagRates): number {
+  return people > 0 ? adjustedShare(flagged / people, r) * people : 0;
+}
