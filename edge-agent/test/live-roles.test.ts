@@ -24,6 +24,18 @@ function voice(f0: number, seconds: number, rate = 16_000): Float32Array {
   return out;
 }
 
+/** A closed 10 s window of silence, the `index`-th of the lesson. */
+const quietWindow = (index: number): WindowStats => ({
+  index,
+  startS: index * 10,
+  durationS: 10,
+  coverageS: 10,
+  speechS: 0,
+  silenceS: 10,
+  levelDbfs: null,
+  levelDba: null,
+});
+
 const seconds = (roles: RoleSegment[], role: string, a: number, b: number) =>
   roles
     .filter((s) => s.role === role)
@@ -71,17 +83,7 @@ describe('live single-microphone roles (LiveRoleStage)', () => {
   it('holds each window holdS after its end, in order, and releases all at the lesson end', () => {
     const stage = new LiveRoleStage({ holdS: 30, firstDecisionS: 0 });
     const hold = new LiveRoleHold(stage);
-    const w = (index: number): WindowStats => ({
-      index,
-      startS: index * 10,
-      durationS: 10,
-      coverageS: 10,
-      speechS: 0,
-      silenceS: 10,
-      levelDbfs: null,
-      levelDba: null,
-    });
-    hold.push([w(0), w(1), w(2)]);
+    hold.push([quietWindow(0), quietWindow(1), quietWindow(2)]);
     expect(hold.due(39.9).windows).toEqual([]);
     expect(hold.due(40).windows.map((x) => x.index)).toEqual([0]);
     expect(hold.due(55).windows.map((x) => x.index)).toEqual([1]);
@@ -90,18 +92,7 @@ describe('live single-microphone roles (LiveRoleStage)', () => {
 
   it('decides nothing before firstDecisionS, then every window whose hold is over at once', () => {
     const hold = new LiveRoleHold(new LiveRoleStage({ holdS: 30, firstDecisionS: 90 }));
-    hold.push(
-      Array.from({ length: 8 }, (_, index) => ({
-        index,
-        startS: index * 10,
-        durationS: 10,
-        coverageS: 10,
-        speechS: 0,
-        silenceS: 10,
-        levelDbfs: null,
-        levelDba: null,
-      })),
-    );
+    hold.push(Array.from({ length: 8 }, (_, index) => quietWindow(index)));
     // Window 0's hold ends at 40 s and window 5's at 90 s: none goes before the lesson is 90 s old.
     expect(hold.due(40).windows).toEqual([]);
     expect(hold.due(89.9).windows).toEqual([]);
