@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validatorFor, type WindowV1 } from '@classroom/protocol';
-import { adjustedCount, adjustedShare, flagRatesFor } from '../src/vision/adjusted-count.ts';
+import { adjustedCount, adjustedShare, correctable, flagRatesFor } from '../src/vision/adjusted-count.ts';
 import { analyzeFrame, type FrameAnalysis } from '../src/vision/analyze-frame.ts';
 import { classify, handOutcome, handRaised, headUp } from '../src/vision/behaviour.ts';
 import { tiles } from '../src/vision/geometry.ts';
@@ -142,6 +142,9 @@ describe('frame analysis and teacher', () => {
     expect(adjustedShare(0.05, r)).toBe(0); // fewer flags than false alarms alone would give
     expect(adjustedShare(0.9, r)).toBe(1);
     expect(adjustedCount(0, 0, r)).toBe(0);
+    // Rates too close together (or measured without positives: tpr 0) correct nothing.
+    expect(correctable({ headUp: { tpr: 0.5, fpr: 0.45 }, handRaised: r })).toEqual({ handRaised: r });
+    expect(correctable({ headUp: { tpr: 0, fpr: 0 } })).toBeNull();
   });
 
   it('maps foot points to zones, elsewhere "aisle"', () => {

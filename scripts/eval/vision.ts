@@ -14,6 +14,8 @@ import path from 'node:path';
 import {
   adjustedCount,
   adjustedShare,
+  correctable,
+  type FlagRates,
   type PoseModelRates,
 } from '../../edge-agent/src/vision/adjusted-count.ts';
 import { analyzeFrame, flagRatesOf } from '../../edge-agent/src/vision/analyze-frame.ts';
@@ -159,7 +161,9 @@ type AnalysedPhoto = ReturnType<typeof analysedPhotos>[number];
  * box: heads up against `lookup`, `raise_hand` and `stand` (each box has one label, and students
  * raising a hand or standing face the front), raised hands against `raise_hand`.
  */
-function measureFlagRates(photos: AnalysedPhoto[]): Required<PoseModelRates> {
+function measureFlagRates(
+  photos: AnalysedPhoto[],
+): Record<keyof PoseModelRates, FlagRates & { positives: number; negatives: number }> {
   const counts = { headUp: [0, 0, 0, 0], handRaised: [0, 0, 0, 0] }; // flagged pos, pos, flagged neg, neg
   const add = (c: number[], flagged: boolean, positive: boolean) => {
     c[positive ? 0 : 2]! += flagged ? 1 : 0;
@@ -176,6 +180,8 @@ function measureFlagRates(photos: AnalysedPhoto[]): Required<PoseModelRates> {
   const rates = ([tp, pos, fp, neg]: number[]) => ({
     tpr: round(tp! / Math.max(1, pos!)),
     fpr: round(fp! / Math.max(1, neg!)),
+    positives: pos!,
+    negatives: neg!,
   });
   return { headUp: rates(counts.headUp), handRaised: rates(counts.handRaised) };
 }
@@ -260,16 +266,21 @@ export function scoreClassroom(data: ClassroomPoses, rules: BehaviourRules = DEF
     // The rates on this folder (what flag-rates.json holds, measured on ccnu-classroom), and the
     // correction with rates measured on one half of the photos applied to the other.
     flagRates: measureFlagRates(photos),
-    crossHalf: {
-      even: {
-        flagged: figureErrors(half(0), null),
-        adjusted: figureErrors(half(0), measureFlagRates(half(1))),
-      },
-      odd: {
-        flagged: figureErrors(half(1), null),
-        adjusted: figureErrors(half(1), measureFlagRates(half(0))),
-      },
-    },
+    // Each half corrected with rates measured on the other (null when a half is empty or its
+    // rates cannot correct anything: too few labelled students of one kind).
+    crossHalf: Object.fromEntries(
+      (['even', 'odd'] as const).map((name, h) => {
+        const rates = half(1 - h).length ? correctable(measureFlagRates(half(1 - h))) : null;
+        return [
+          name,
+          {
+            photos: half(h).length,
+            flagged: figureErrors(half(h), null),
+            adjusted: rates && half(h).length ? figureErrors(half(h), rates) : null,
+          },
+        ];
+      }),
+    ),
     msPerImage: Math.round(ms / Math.max(1, data.frames.length)),
   };
 }

@@ -35,7 +35,7 @@ const FlagRatesFile = Type.Object(
  * Below this gap between the two rates a flagged share says too little about the true one to be
  * corrected (the correction divides by the gap and would mostly amplify noise).
  */
-const MIN_RATE_GAP = 0.1;
+export const MIN_RATE_GAP = 0.1;
 
 const checkFile = TypeCompiler.Compile(FlagRatesFile);
 let committed: Static<typeof FlagRatesFile> | null = null;
@@ -55,6 +55,16 @@ export function flagRatesFor(poseModel: string): PoseModelRates | null {
     committed = raw;
   }
   return committed.poseModels[poseModel] ?? null;
+}
+
+/** The flags of `rates` that can be corrected (tpr − fpr ≥ MIN_RATE_GAP); null if none. */
+export function correctable(rates: Partial<Record<keyof PoseModelRates, FlagRates>>): PoseModelRates | null {
+  const out: PoseModelRates = {};
+  for (const flag of ['headUp', 'handRaised'] as const) {
+    const r = rates[flag];
+    if (r && r.tpr - r.fpr >= MIN_RATE_GAP) out[flag] = r;
+  }
+  return Object.keys(out).length ? out : null;
 }
 
 /**
