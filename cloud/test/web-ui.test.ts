@@ -143,6 +143,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web UI in a real browser', () => {
     expect(a.engagement.unavailable).toBe('no-vision');
     expect(await page.locator('#vision-body [data-unavailable=no-vision]').count()).toBe(1);
     expect(await page.locator('#vision-chart').count()).toBe(0);
+    expect(await page.locator('#vision-desc').isVisible()).toBe(false);
     expect(await page.locator('#talk-chart svg').count()).toBe(1);
     expect(await page.locator('#st-chart svg').count()).toBe(1);
     expect(await page.locator('#rtch-chart svg').count()).toBe(1);
@@ -185,6 +186,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web UI in a real browser', () => {
     const id = f.cohortIds[10]!; // the test teacher's, with vision data and an earlier lesson (9)
     await open(page, `/lessons/${id}`);
     expect(await page.locator('#vision-chart svg').count()).toBe(1);
+    // The figures are class estimates corrected for the rules' error rates, and the page says so.
+    expect(await page.locator('#vision-desc').textContent()).toContain('全班层面的估计值');
     expect(await page.locator('.phase-band .phase').count()).toBeGreaterThanOrEqual(1);
     const q = await api<{
       analysis: {

@@ -109,6 +109,8 @@ export const MESSAGES = {
     handsRaised: '举手人数峰值',
     headsUp: '抬头比例',
     headsUpDip: '抬头比例低谷',
+    visionDesc:
+      '举手人数与抬头比例是全班层面的估计值：设备上的识别规则得出后，按其在真实课堂照片上测得的漏检率与误检率校正（有测量的模型）；不针对、不记录任何个人。',
     phasesTitle: '教学环节',
     phase_lecture: '讲授',
     phase_questioning: '问答',
@@ -394,6 +396,8 @@ export const MESSAGES = {
     handsRaised: 'Hands raised (peak)',
     headsUp: 'Heads-up share',
     headsUpDip: 'Heads-up dip',
+    visionDesc:
+      "Hands raised and the heads-up share are class-level estimates: the device's detection rules, corrected for their miss and false-alarm rates measured on real classroom photos (for the models measured); no individual is singled out or recorded.",
     phasesTitle: 'Lesson phases',
     phase_lecture: 'Lecture',
     phase_questioning: 'Questioning',

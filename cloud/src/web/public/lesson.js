@@ -428,6 +428,9 @@ function renderVision(report, analysis, windows) {
     box.append(unavailableNote(isUnavailable(e) ? e : p));
     return;
   }
+  const desc = document.getElementById('vision-desc');
+  desc.textContent = t('visionDesc');
+  desc.hidden = false;
   const windowS = report.lesson.windowS ?? 10;
   const hands = [];
   for (const w of windows) {
