@@ -28,6 +28,9 @@ describe('teacher talk moves', () => {
     ["that's why we line up the decimals", null, 'none'],
     // Relating to a classmate's idea; the teacher's own agreement is not a prompt.
     ['do you agree with what she found?', null, 'gettingStudentsToRelate'],
+    ["what do you think about Charlie's answer?", 'It is nine.', 'gettingStudentsToRelate'],
+    ['is she right?', 'Twelve.', 'gettingStudentsToRelate'],
+    ['what do you think?', 'Twelve.', 'pressForAccuracy'],
     ['I agree with that', null, 'none'],
     // Repeating the student word for word restates; repeating and adding revoices.
     ['a rectangle', 'a rectangle', 'restating'],

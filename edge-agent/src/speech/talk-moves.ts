@@ -15,7 +15,7 @@ const REASONING_REQUEST =
   /^(?:(?:okay|ok|so|and|now|please|alright|all right) )*(explain|tell (me|us|the class|our class|your partner|each other) (why|how))|\b(can|could|would|will) (you|somebody|someone|anybody|anyone) (please )?(explain|tell (me|us) (why|how)|prove|justify|convince)|\b(i want to know|i wonder) (why|how)\b/;
 const BECAUSE = /\b(that's|that is|this is|reason|is) why\b/;
 const RELATE =
-  /(?<!\bi (?:'ll |'d |do )?)\b(agree|disagree)|\b(add on|add to|what do you think about what|who can explain|(someone|anyone|anybody|somebody) else(?! need)|same or different|in your own words|compare (your|with)|who did it (a )?different|did anyone (get|do) (something|it) different|differently)\b/;
+  /(?<!\bi (?:'ll |'d |do )?)\b(agree|disagree)|\bwhat do (you|you guys|we) think (of|about) (that|this|it|his|her|their|what|\w+'s)\b|\b(is|was) (he|she|they) (right|correct)\b|\b(add on|add to|who can explain|(someone|anyone|anybody|somebody) else(?! need)|same or different|in your own words|compare (your|with)|who did it (a )?different|did anyone (get|do) (something|it) different|differently)\b/;
 const REVOICE =
   /\b(so you're saying|you're saying|so what you're saying|are you saying|so you said|you said|so you think|you mean|he's saying|she's saying|he said|she said)\b/;
 // Keeping everyone together, from the coding manual's examples: managing turns, attention,
