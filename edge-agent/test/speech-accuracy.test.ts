@@ -21,12 +21,12 @@ describe('discourse accuracy floors', () => {
     expect(r.questions.sentences.all.precision).toBeGreaterThanOrEqual(0.81); // measured 0.839
     expect(r.questions.sentences.teacher.f1).toBeGreaterThanOrEqual(0.72); // measured 0.748
     // Talk-move rules revised on 2026-12-02 reading errors on the design half only: 0.412 -> 0.611
-    // on these 40 lessons (whole set 0.456 -> 0.655; its held-out half 0.451 -> 0.642, with the
-    // relate forms of 2026-12-03).
+    // on these 40 lessons (whole set 0.456 -> 0.656; its held-out half 0.451 -> 0.643, with the
+    // changes of 2026-12-03).
     expect(r.talkmoves.macroF1).toBeGreaterThanOrEqual(0.59); // measured 0.612
-    expect(r.talkmoves.accuracy).toBeGreaterThanOrEqual(0.73); // measured 0.750
+    expect(r.talkmoves.accuracy).toBeGreaterThanOrEqual(0.73); // measured 0.751
     expect(r.talkmovesByHalf.heldout.lessons).toBe(24);
-    expect(r.talkmovesByHalf.heldout.macroF1).toBeGreaterThanOrEqual(0.59); // measured 0.615
+    expect(r.talkmovesByHalf.heldout.macroF1).toBeGreaterThanOrEqual(0.59); // measured 0.617
   });
 
   it('DialogID instruction types on dev (2,000 rows; never trained on)', async () => {

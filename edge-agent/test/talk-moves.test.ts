@@ -31,6 +31,10 @@ describe('teacher talk moves', () => {
     ["what do you think about Charlie's answer?", 'It is nine.', 'gettingStudentsToRelate'],
     ['is she right?', 'Twelve.', 'gettingStudentsToRelate'],
     ['what do you think?', 'Twelve.', 'pressForAccuracy'],
+    // An instruction is not a turn given; a comprehension check keeps everyone together.
+    ['go ahead and flip to the next page', null, 'none'],
+    ['go ahead', 'Can I say it?', 'keepingTogether'],
+    ['do you know what a factor is?', null, 'keepingTogether'],
     ['I agree with that', null, 'none'],
     // Repeating the student word for word restates; repeating and adding revoices.
     ['a rectangle', 'a rectangle', 'restating'],
