@@ -7,7 +7,7 @@ import { loadAgent } from '../src/agent/load-agent-config.ts';
 import type { LiveSource } from '../src/capture/live-source.ts';
 import { LiveAnalysis } from '../src/pipeline/analyze-live.ts';
 import { DEFAULT_VISION_SETTINGS } from '../src/vision/settings-schema.ts';
-import { ALL_DAY_TIMETABLE, audio, decodeAll, repoRoot, tempDir } from './helpers.ts';
+import { audio, decodeAll, repoRoot, tempDir } from './helpers.ts';
 import { RAW_PCM_INPUT, startLiveAudioServer, type LiveAudioServer } from './live-audio-server.ts';
 import {
   classroomCameraJpegs,
@@ -15,7 +15,7 @@ import {
   startLiveVideoServer,
   type LiveVideoServer,
 } from './live-video-server.ts';
-import { startStatusBroker, type StatusBroker } from './status-broker.ts';
+import { startStatusBroker, writeStatusAgentConfig, type StatusBroker } from './status-broker.ts';
 
 // The daemon end to end for the camera's health: a real Agent (timetable, scheduler, LiveAnalysis,
 // heartbeat, publisher) on a real broker, with the served JFK audio and MJPEG classroom camera of
@@ -64,25 +64,11 @@ describe('agent status with a camera', () => {
         notes: {},
       }),
     );
-    writeFileSync(path.join(dir, 'timetable.json'), JSON.stringify(ALL_DAY_TIMETABLE));
-    const file = path.join(dir, 'agent-config.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        version: 1,
-        deviceId: 'dev-cam',
-        school: 'sch-001',
-        room: 'r101',
-        mqttUrl: broker.url,
-        username: 'dev-cam',
-        password: 'pw',
-        profile: 'agent-camera.json',
-        timetable: 'timetable.json',
-        statusIntervalS: 5, // the schema's minimum
-        audio: { kind: 'url', url: audioServer.url },
-        camera: { kind: 'url', url: videoServer.url },
-      }),
-    );
+    const file = writeStatusAgentConfig(dir, broker, 'dev-cam', {
+      profile: 'agent-camera.json',
+      audio: { kind: 'url', url: audioServer.url },
+      camera: { kind: 'url', url: videoServer.url },
+    });
     const agent = new Agent(await loadAgent(file), {
       // The lesson the agent would build, plus what only these served streams need: raw PCM and
       // MJPEG input arguments, speech and roles off, and a camera supervisor quick to give up.

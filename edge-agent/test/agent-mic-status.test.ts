@@ -1,14 +1,12 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusV1 } from '@classroom/protocol';
 import { Agent } from '../src/agent/agent.ts';
 import { loadAgent } from '../src/agent/load-agent-config.ts';
 import type { LiveSource } from '../src/capture/live-source.ts';
 import { LiveAnalysis } from '../src/pipeline/analyze-live.ts';
-import { ALL_DAY_TIMETABLE, audio, decodeAll, tempDir } from './helpers.ts';
+import { audio, decodeAll, tempDir } from './helpers.ts';
 import { RAW_PCM_INPUT, startLiveAudioServer, type LiveAudioServer } from './live-audio-server.ts';
-import { startStatusBroker, type StatusBroker } from './status-broker.ts';
+import { startStatusBroker, writeStatusAgentConfig, type StatusBroker } from './status-broker.ts';
 
 // The daemon end to end for the microphone's health, as agent-camera-status.test.ts is for the
 // camera: a real Agent (timetable, scheduler, LiveAnalysis, heartbeat, publisher) on a real broker,
@@ -45,23 +43,9 @@ const nextStatus = (match: (s: StatusV1) => boolean, what: string, ms: number) =
 describe('agent status for the microphone', () => {
   it('publishes ok, down with the reason while the stream is out, one reconnect after it, then down when it goes', async () => {
     const dir = tempDir('agent-mic-');
-    writeFileSync(path.join(dir, 'timetable.json'), JSON.stringify(ALL_DAY_TIMETABLE));
-    const file = path.join(dir, 'agent-config.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        version: 1,
-        deviceId: 'dev-mic',
-        school: 'sch-001',
-        room: 'r101',
-        mqttUrl: broker.url,
-        username: 'dev-mic',
-        password: 'pw',
-        timetable: 'timetable.json',
-        statusIntervalS: 5, // the schema's minimum
-        audio: { kind: 'url', url: audioServer.url },
-      }),
-    );
+    const file = writeStatusAgentConfig(dir, broker, 'dev-mic', {
+      audio: { kind: 'url', url: audioServer.url },
+    });
     const agent = new Agent(await loadAgent(file), {
       // The lesson the agent would build, plus what only this served stream needs: raw PCM input
       // arguments, speech and roles off, and an audio supervisor quick to notice and to give up.

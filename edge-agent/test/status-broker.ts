@@ -1,6 +1,9 @@
+import { writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import path from 'node:path';
 import { Aedes } from 'aedes';
 import { decodeMessage, type StatusV1 } from '@classroom/protocol';
+import { ALL_DAY_TIMETABLE } from './helpers.ts';
 
 /**
  * A real broker (Aedes on a local port) that keeps every status/1 a device publishes, decoded and
@@ -52,4 +55,35 @@ export async function startStatusBroker(): Promise<StatusBroker> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Writes an agent-config.json (and an all-day timetable) into `dir` for a device on this broker,
+ * heartbeating at the schema's minimum (5 s); `extra` adds the sources and the profile. Returns
+ * the config file's path.
+ */
+export function writeStatusAgentConfig(
+  dir: string,
+  broker: StatusBroker,
+  deviceId: string,
+  extra: Record<string, unknown>,
+): string {
+  writeFileSync(path.join(dir, 'timetable.json'), JSON.stringify(ALL_DAY_TIMETABLE));
+  const file = path.join(dir, 'agent-config.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      version: 1,
+      deviceId,
+      school: 'sch-001',
+      room: 'r101',
+      mqttUrl: broker.url,
+      username: deviceId,
+      password: 'pw',
+      timetable: 'timetable.json',
+      statusIntervalS: 5,
+      ...extra,
+    }),
+  );
+  return file;
 }
