@@ -113,7 +113,9 @@ describe('frame analysis and teacher', () => {
     // One flagged of six is partly the rule's false alarms (fpr) and misses only some (tpr).
     expect(f.estimates!.handsRaised).toBeCloseTo(adjustedCount(1, 6, thunder.handRaised!), 9);
     expect(f.estimates!.handsRaised).toBeGreaterThan(1);
-    expect(f.estimates!.headsUpRatio).toBe(adjustedShare(1, thunder.headUp!));
+    // Unclamped per frame (all six heads up reads as more than all): the window clamps its mean.
+    expect(f.estimates!.headsUpRatio).toBe(adjustedShare(1, thunder.headUp!, false));
+    expect(f.estimates!.headsUpRatio).toBeGreaterThan(1);
     const off = analyzeFrame(row, 1920, 1080, { ...DEFAULT_VISION_SETTINGS, adjustedCounts: false });
     expect(off.estimates).toBeNull();
     const onnx = {
@@ -222,6 +224,23 @@ describe('vision window aggregates', () => {
     w.add(12, frame(3, 1, null));
     expect(w.take(1, 10)).toEqual({ section: null, reason: 'too-few-people' });
     expect(w.take(2, 10)).toEqual({ section: null, reason: 'source-gap' });
+  });
+
+  it('averages the estimates unclamped, then clamps: false alarms of an empty class do not add up', () => {
+    const w = new VisionWindows(10, 2, settings);
+    // One and two false alarms among 25, as estimated: -0.7 and 1.2 hands; heads up over all.
+    w.add(0, frame(25, 1, null, { handsRaised: -0.7, headsUpRatio: 1.2 }));
+    w.add(2, frame(25, 2, null, { handsRaised: 1.2, headsUpRatio: 0.9 }));
+    // Clamped per frame the mean would be 0.6 hands; the heads-up mean 1.05 is brought to 1.
+    expect(w.take(0, 10).section).toMatchObject({
+      handsRaisedPeak: 1,
+      handsRaisedMean: 0.25,
+      headsUpRatio: 1,
+    });
+    // An empty class's noise that averages below zero reads as no hands, not fewer than none.
+    w.add(10, frame(25, 0, null, { handsRaised: -1.3, headsUpRatio: 0.5 }));
+    w.add(12, frame(25, 1, null, { handsRaised: -0.7, headsUpRatio: 0.5 }));
+    expect(w.take(1, 10).section).toMatchObject({ handsRaisedPeak: 0, handsRaisedMean: 0 });
   });
 
   it('with estimates (adjusted counts) the window carries them, the peak rounded', () => {

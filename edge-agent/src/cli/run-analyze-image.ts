@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { AgentError } from '../errors.ts';
+import { clampCount, clampShare } from '../vision/adjusted-count.ts';
 import { analyzeImage } from '../vision/analyze-image.ts';
 
 export const ANALYZE_IMAGE_USAGE = `usage: edge-agent analyze-image <file> [--json] [--profile <id|file>]
@@ -49,8 +50,8 @@ export async function runAnalyzeImage(argv: string[]): Promise<void> {
     teacherZone: r.teacher?.zone ?? null,
     // What a window would carry: the flags corrected for the rules' error rates (adjusted-count.ts).
     estimates: r.estimates && {
-      handsRaised: round3(r.estimates.handsRaised),
-      headsUpRatio: round3(r.estimates.headsUpRatio),
+      handsRaised: round3(clampCount(r.estimates.handsRaised, r.students)),
+      headsUpRatio: r.estimates.headsUpRatio === null ? null : round3(clampShare(r.estimates.headsUpRatio)),
     },
   };
   if (parsed.values.json) {

@@ -75,11 +75,21 @@ export function correctable(rates: Partial<Record<keyof PoseModelRates, FlagRate
  * where nobody looks up reads as half looking up, and one where all do as under nine in ten:
  * the adjusted share removes that pull where the flags themselves cannot.
  */
-export function adjustedShare(flaggedShare: number, r: FlagRates): number {
-  return Math.min(1, Math.max(0, (flaggedShare - r.fpr) / (r.tpr - r.fpr)));
+export function adjustedShare(flaggedShare: number, r: FlagRates, clamp = true): number {
+  const share = (flaggedShare - r.fpr) / (r.tpr - r.fpr);
+  return clamp ? Math.min(1, Math.max(0, share)) : share;
 }
 
-/** `adjustedShare` for a count: of `people`, `flagged` were flagged; an estimate, not an integer. */
-export function adjustedCount(flagged: number, people: number, r: FlagRates): number {
-  return people > 0 ? adjustedShare(flagged / people, r) * people : 0;
+/**
+ * `adjustedShare` for a count: of `people`, `flagged` were flagged; an estimate, not an integer.
+ * Unclamped (`clamp` false) it is linear in the flags, so averages over frames stay unbiased:
+ * clamp after averaging, not before (a class with no hand up, whose one or two false alarms per
+ * frame give estimates of −0.7 and 1.2, averages to about 0.25 rather than 0.6).
+ */
+export function adjustedCount(flagged: number, people: number, r: FlagRates, clamp = true): number {
+  return people > 0 ? adjustedShare(flagged / people, r, clamp) * people : 0;
 }
+
+/** A share into 0..1 and a count into 0..people, for estimates averaged unclamped. */
+export const clampShare = (share: number): number => Math.min(1, Math.max(0, share));
+export const clampCount = (count: number, people: number): number => Math.min(people, Math.max(0, count));

@@ -16,8 +16,10 @@ export interface FrameAnalysis {
   headsUpRatio: number | null;
   /**
    * The true figures as estimated from the flags and the rules' measured error rates
-   * (adjusted-count.ts); null where no rates apply (profile `adjustedCounts` false, a pose model
-   * never measured, or rules other than the defaults the rates were measured with).
+   * (adjusted-count.ts), unclamped so that averages over frames stay unbiased: noise can take
+   * them a little outside 0..1 (0..students); clamp after averaging. Null where no rates apply
+   * (profile `adjustedCounts` false, a pose model never measured, or rules other than the
+   * defaults the rates were measured with).
    */
   estimates: { handsRaised: number; headsUpRatio: number | null } | null;
   teacher: { box: Box; zone: TeacherZone } | null;
@@ -50,12 +52,12 @@ export function analyzeFrame(
     headsUpRatio: judged.length ? headsUp / judged.length : null,
     estimates: rates && {
       handsRaised: rates.handRaised
-        ? adjustedCount(handsRaised, students.length, rates.handRaised)
+        ? adjustedCount(handsRaised, students.length, rates.handRaised, false)
         : handsRaised,
       headsUpRatio: !judged.length
         ? null
         : rates.headUp
-          ? adjustedShare(headsUp / judged.length, rates.headUp)
+          ? adjustedShare(headsUp / judged.length, rates.headUp, false)
           : headsUp / judged.length,
     },
     teacher: teacher ? { box: teacher.box, zone: zoneOf(teacher.box, width, height, settings.zones) } : null,

@@ -1,4 +1,5 @@
 import type { VisionSection } from '@classroom/protocol';
+import { clampCount, clampShare } from './adjusted-count.ts';
 import type { FrameAnalysis } from './analyze-frame.ts';
 import type { VisionSettings } from './settings-schema.ts';
 import type { TeacherZone } from './teacher.ts';
@@ -10,6 +11,9 @@ interface OpenWindow {
   qualified: number;
   handsSum: number;
   handsPeak: number;
+  /** Students in the frame of the hands peak, and summed over qualified frames (for the clamps). */
+  peakStudents: number;
+  qualifiedStudents: number;
   standingPeak: number;
   headsUpSum: number;
   headsUpFrames: number;
@@ -55,7 +59,9 @@ export class VisionWindows {
         studentsSum: 0,
         qualified: 0,
         handsSum: 0,
-        handsPeak: 0,
+        handsPeak: -Infinity,
+        peakStudents: 0,
+        qualifiedStudents: 0,
         standingPeak: 0,
         headsUpSum: 0,
         headsUpFrames: 0,
@@ -72,8 +78,12 @@ export class VisionWindows {
       const hands = f.estimates ? f.estimates.handsRaised : f.handsRaised;
       const headsUp = f.estimates ? f.estimates.headsUpRatio : f.headsUpRatio;
       w.qualified += 1;
+      w.qualifiedStudents += f.students;
       w.handsSum += hands;
-      w.handsPeak = Math.max(w.handsPeak, hands);
+      if (hands > w.handsPeak) {
+        w.handsPeak = hands;
+        w.peakStudents = f.students;
+      }
       w.standingPeak = Math.max(w.standingPeak, f.standing);
       if (headsUp !== null) {
         w.headsUpSum += headsUp;
@@ -111,10 +121,11 @@ export class VisionWindows {
       section: {
         framesAnalysed: w.frames,
         personsVisibleMean: round(w.studentsSum / w.frames, 2),
-        handsRaisedPeak: Math.round(w.handsPeak),
-        handsRaisedMean: round(w.handsSum / w.qualified, 2),
+        // Estimates are averaged unclamped, then brought into range (adjusted-count.ts).
+        handsRaisedPeak: Math.round(clampCount(w.handsPeak, w.peakStudents)),
+        handsRaisedMean: round(clampCount(w.handsSum / w.qualified, w.qualifiedStudents / w.qualified), 2),
         standingPeak: w.standingPeak,
-        headsUpRatio: w.headsUpFrames ? round(w.headsUpSum / w.headsUpFrames, 3) : null,
+        headsUpRatio: w.headsUpFrames ? round(clampShare(w.headsUpSum / w.headsUpFrames), 3) : null,
         teacherZoneS: w.teacherSeen
           ? {
               podium: cap(w.zoneS.podium),
