@@ -23,5 +23,15 @@ const usage = () => {
 if (!task || !candidates.includes(task)) usage();
 const mod = (await import(pathToFileURL(path.join(dir, `${task}.ts`)).href)) as Task;
 if (typeof mod.run !== 'function') usage();
-const result = await mod.run!(...args);
-process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+try {
+  const result = await mod.run!(...args);
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+} catch (err) {
+  // A wrong path or a folder in the wrong layout is the user's to fix: say what, not where in
+  // our code (EVAL_DEBUG=1 prints the stack).
+  const e = err as NodeJS.ErrnoException;
+  const what =
+    e.code === 'ENOENT' && e.path ? `no such file or folder: ${e.path}` : (e.message ?? String(err));
+  process.stderr.write(`eval ${task}: ${what}\n${process.env.EVAL_DEBUG ? `${e.stack}\n` : ''}`);
+  process.exit(1);
+}
