@@ -7,6 +7,23 @@
  */
 import { subjectName } from './i18n.js';
 import { drawLegend, drawTimeline } from './timeline.js';
+import { renderDiscourse } from './lesson-discourse.js';
+import {
+  baseGrid,
+  duration,
+  figure,
+  isUnavailable,
+  lang,
+  minutes,
+  setLessonStart,
+  sinceStart,
+  t,
+  timeAxis,
+  timeCharts,
+  unavailableNote,
+} from './lesson-page.js';
+import { renderQuestions } from './lesson-questions.js';
+import { renderVision } from './lesson-vision.js';
 import {
   api,
   chart,
@@ -18,59 +35,15 @@ import {
   formatDateTime,
   formatMetric,
   pct,
-  setupPage,
   showError,
 } from './common.js';
 
-const { lang, t } = await setupPage('/');
 const MODE_KEY = {
   lecture: 'modeLecture',
   dialogue: 'modeDialogue',
   practice: 'modePractice',
   mixed: 'modeMixed',
 };
-const isUnavailable = (part) => !part || typeof part.unavailable === 'string';
-
-/** Time-axis charts, so a finding's evidence can be marked on all of them at once. */
-const timeCharts = [];
-let lessonStartMs = 0;
-const minutes = (ms) => Math.round(((ms - lessonStartMs) / 60_000) * 1000) / 1000;
-
-function figure(list, label, value, id) {
-  list.append(el('div', {}, el('dt', { text: label }), el('dd', { text: value, 'data-figure': id })));
-}
-
-function duration(s) {
-  return s >= 120 ? t('minutes', { n: (s / 60).toFixed(1) }) : t('seconds', { n: s.toFixed(1) });
-}
-
-/** "Unavailable: reason" in place of a chart whose data the lesson does not have. */
-function unavailableNote(part) {
-  let reason = t(`reason_${String(part.unavailable).replace(/-/g, '_')}`);
-  if (part.deviceReason)
-    reason += t('deviceSays', { reason: t(`device_${part.deviceReason.replace(/-/g, '_')}`) });
-  return el('p', {
-    className: 'unavailable-note',
-    text: t('unavailableReason', { reason }),
-    'data-unavailable': part.unavailable,
-  });
-}
-
-function timeAxis() {
-  return {
-    type: 'value',
-    name: t('axisMinutes'),
-    nameLocation: 'middle',
-    nameGap: 26,
-    min: 0,
-    axisLabel: { formatter: (v) => String(Math.round(v * 10) / 10) },
-  };
-}
-
-function baseGrid() {
-  return { left: 56, right: 24, top: 40, bottom: 48 };
-}
-
 function renderHeader(report) {
   const { lesson } = report;
   const subject = subjectName(lang, lesson.subject);
@@ -147,8 +120,8 @@ function showEvidence(range) {
         },
       ],
     });
-  const from = clock(range.startMs - lessonStartMs);
-  const to = clock(range.endMs - lessonStartMs);
+  const from = clock(sinceStart(range.startMs));
+  const to = clock(sinceStart(range.endMs));
   document.getElementById('evidence-status').textContent = t('evidenceShown', { from, to });
   document.body.dataset.evidence = `${range.startMs}-${range.endMs}`;
   const target = document.getElementById('talk-chart');
@@ -166,8 +139,8 @@ function renderFindings(analysis) {
     );
     const links = el('p', { className: 'evidence no-print' });
     for (const range of f.evidence.slice(0, 6)) {
-      const from = clock(range.startMs - lessonStartMs);
-      const to = clock(range.endMs - lessonStartMs);
+      const from = clock(sinceStart(range.startMs));
+      const to = clock(sinceStart(range.endMs));
       const b = el('button', {
         type: 'button',
         className: 'link-button',
@@ -197,8 +170,8 @@ function renderPhases(analysis) {
     const seg = el('div', { className: `phase ${ph.label}`, title: name }, el('span', { text: name }));
     seg.style.flexGrow = String(Math.max(1, ph.windows));
     band.append(seg);
-    const from = clock(ph.startMs - lessonStartMs);
-    const to = clock(ph.endMs - lessonStartMs);
+    const from = clock(sinceStart(ph.startMs));
+    const to = clock(sinceStart(ph.endMs));
     const b = el('button', {
       type: 'button',
       className: 'link-button',
@@ -325,181 +298,6 @@ function renderSt(analysis) {
   });
 }
 
-function renderQuestions(report, analysis, windows) {
-  const box = document.getElementById('questions-body');
-  const q = analysis.questions;
-  if (isUnavailable(q)) {
-    box.append(unavailableNote(q));
-    return;
-  }
-  const figures = el('dl', { className: 'figures' });
-  figure(figures, t('teacherQuestions'), String(q.teacherQuestions), 'teacherQuestions');
-  figure(figures, t('studentQuestions'), String(q.studentQuestions), 'studentQuestions');
-  figure(figures, t('wait3s'), pct(q.waitAtLeast3sShare), 'questionsWait3s');
-  figure(figures, t('openQuestionShare'), pct(q.typeShares?.open), 'openQuestionShare');
-  figure(figures, t('higherOrderQuestionShare'), pct(q.typeShares?.higherOrder), 'higherOrderQuestionShare');
-  const perWindow = el('div', {
-    id: 'questions-chart',
-    className: 'echart short',
-    tabindex: '0',
-    role: 'img',
-    'aria-label': t('questionsPerWindow'),
-  });
-  const wait = el('div', {
-    id: 'wait-chart',
-    className: 'echart short',
-    tabindex: '0',
-    role: 'img',
-    'aria-label': t('waitTimeTitle'),
-  });
-  box.append(
-    figures,
-    el('h3', { text: t('questionsPerWindow') }),
-    perWindow,
-    el('h3', { text: t('waitTimeTitle') }),
-    wait,
-  );
-  const windowS = report.lesson.windowS ?? 10;
-  const teacherQ = [];
-  const studentQ = [];
-  for (const w of windows) {
-    const s = w.message?.speech;
-    if (!s) continue;
-    const x = minutes(w.startMs) + windowS / 120;
-    teacherQ.push([x, s.teacherQuestions]);
-    studentQ.push([x, s.studentQuestions]);
-  }
-  const last = windows.length ? minutes(windows[windows.length - 1].endMs) : 1;
-  timeCharts.push(
-    chart(perWindow, {
-      legend: { top: 0 },
-      tooltip: { trigger: 'axis' },
-      grid: baseGrid(),
-      xAxis: { ...timeAxis(), max: last },
-      yAxis: { type: 'value', name: t('questionCount'), minInterval: 1 },
-      series: [
-        {
-          name: t('teacherQuestions'),
-          type: 'bar',
-          stack: 'q',
-          barWidth: '90%',
-          itemStyle: { color: COLOURS.teacher },
-          data: teacherQ,
-        },
-        {
-          name: t('studentQuestions'),
-          type: 'bar',
-          stack: 'q',
-          itemStyle: { color: COLOURS.student },
-          data: studentQ,
-        },
-      ],
-    }),
-  );
-  const edges = q.waitTime1.edgesS;
-  const labels = q.waitTime1.counts.map((_, i) =>
-    i === 0
-      ? `< ${edges[0]} s`
-      : i === edges.length
-        ? `≥ ${edges[edges.length - 1]} s`
-        : `${edges[i - 1]}–${edges[i]} s`,
-  );
-  chart(wait, {
-    tooltip: { trigger: 'axis' },
-    grid: baseGrid(),
-    xAxis: { type: 'category', data: labels },
-    yAxis: { type: 'value', name: t('questionCount'), minInterval: 1 },
-    series: [
-      {
-        name: t('waitTimeTitle'),
-        type: 'bar',
-        itemStyle: { color: COLOURS.accent },
-        data: q.waitTime1.counts,
-      },
-    ],
-  });
-}
-
-function renderVision(report, analysis, windows) {
-  const box = document.getElementById('vision-body');
-  const e = analysis.engagement;
-  const p = analysis.participation;
-  if (isUnavailable(e) && isUnavailable(p)) {
-    box.append(unavailableNote(isUnavailable(e) ? e : p));
-    return;
-  }
-  const desc = document.getElementById('vision-desc');
-  desc.textContent = t('visionDesc');
-  desc.hidden = false;
-  const windowS = report.lesson.windowS ?? 10;
-  const hands = [];
-  for (const w of windows) {
-    const v = w.message?.vision;
-    if (v && typeof v.handsRaisedPeak === 'number')
-      hands.push([minutes(w.startMs) + windowS / 120, v.handsRaisedPeak]);
-  }
-  const series = [];
-  if (hands.length)
-    series.push({
-      name: t('handsRaised'),
-      type: 'bar',
-      barWidth: '90%',
-      itemStyle: { color: COLOURS.hands },
-      data: hands,
-    });
-  if (!isUnavailable(e))
-    series.push({
-      name: t('headsUp'),
-      type: 'line',
-      yAxisIndex: 1,
-      symbol: 'none',
-      lineStyle: { color: COLOURS.headsUp, width: 2 },
-      itemStyle: { color: COLOURS.headsUp },
-      data: e.headsUpCurve
-        .filter((c) => c.ratio !== null)
-        .map((c) => [minutes((c.startMs + c.endMs) / 2), c.ratio]),
-      markArea: {
-        silent: true,
-        itemStyle: { color: 'rgba(138, 28, 28, 0.12)' },
-        data: e.dips.map((d) => [
-          { name: t('headsUpDip'), xAxis: minutes(d.startMs) },
-          { xAxis: minutes(d.endMs) },
-        ]),
-      },
-    });
-  const notes = [];
-  if (isUnavailable(e)) notes.push(unavailableNote(e));
-  if (isUnavailable(p)) notes.push(unavailableNote(p));
-  const div = el('div', {
-    id: 'vision-chart',
-    className: 'echart',
-    tabindex: '0',
-    role: 'img',
-    'aria-label': t('visionTitle'),
-  });
-  box.append(...notes, div);
-  const last = windows.length ? minutes(windows[windows.length - 1].endMs) : 1;
-  timeCharts.push(
-    chart(div, {
-      legend: { top: 0 },
-      tooltip: { trigger: 'axis' },
-      grid: { ...baseGrid(), right: 56 },
-      xAxis: { ...timeAxis(), max: last },
-      yAxis: [
-        { type: 'value', name: t('handsRaised'), minInterval: 1 },
-        {
-          type: 'value',
-          name: t('headsUp'),
-          min: 0,
-          max: 1,
-          axisLabel: { formatter: (v) => `${Math.round(v * 100)}%` },
-        },
-      ],
-      series,
-    }),
-  );
-}
-
 async function renderCompare(report) {
   const { lesson } = report;
   const select = document.getElementById('compare-select');
@@ -558,64 +356,6 @@ function renderWindowTimeline(report) {
   }
 }
 
-/** One coding scheme's categories as a table with a share bar per row (readable in print too). */
-function categoryTable(tally, titleKey, id) {
-  const rows = tally.categories
-    // Categories the device never gives (TalkMoves "marking", "context") are shown only if counted.
-    .filter((c) => c.count > 0 || (c.category !== 'marking' && c.category !== 'context'))
-    .map((c) => {
-      const bar = el('span', { className: 'share-bar', 'aria-hidden': 'true' });
-      // Through the CSSOM: the page's CSP allows no inline style attributes.
-      bar.style.width = `${Math.round(c.share * 100)}%`;
-      return el(
-        'tr',
-        { 'data-category': c.category },
-        el('th', { scope: 'row', text: t(`cat_${c.category}`) }),
-        el('td', { className: 'num', text: String(c.count) }),
-        el('td', { className: 'share' }, el('span', { className: 'share-track' }, bar), pct(c.share)),
-      );
-    });
-  return el(
-    'div',
-    { id },
-    el('h3', { text: t(titleKey) }),
-    el('p', { className: 'figure-note', text: t('discourseUtterances', { n: tally.utterances }) }),
-    el(
-      'table',
-      { className: 'category-table' },
-      el(
-        'thead',
-        {},
-        el(
-          'tr',
-          {},
-          el('th', { scope: 'col', text: t('colCategory') }),
-          el('th', { scope: 'col', className: 'num', text: t('discourseCount') }),
-          el('th', { scope: 'col', text: t('discourseShare') }),
-        ),
-      ),
-      el('tbody', {}, ...rows),
-    ),
-  );
-}
-
-function renderDiscourse(analysis) {
-  const box = document.getElementById('discourse-body');
-  const d = analysis.discourse;
-  if (isUnavailable(d)) {
-    box.append(unavailableNote(d));
-    return;
-  }
-  if (!d.instructionTypes && !d.talkMoves) {
-    box.append(el('p', { className: 'unavailable-note', text: t('discourseNone') }));
-    return;
-  }
-  if (d.instructionTypes)
-    box.append(categoryTable(d.instructionTypes, 'instructionTypesTitle', 'instruction-types'));
-  if (d.talkMoves) box.append(categoryTable(d.talkMoves, 'talkMovesTitle', 'talk-moves'));
-  box.append(el('p', { className: 'figure-note', text: t('discourseNote') }));
-}
-
 async function load() {
   const id = window.location.pathname.split('/').pop();
   document.getElementById('back').href = '/';
@@ -625,7 +365,7 @@ async function load() {
     const { windows } = await api(`/api/lessons/${encodeURIComponent(id)}/windows`).catch(() => ({
       windows: [],
     }));
-    lessonStartMs = report.lesson.startMs ?? report.analysis?.lessonStartMs ?? windows[0]?.startMs ?? 0;
+    setLessonStart(report.lesson.startMs ?? report.analysis?.lessonStartMs ?? windows[0]?.startMs ?? 0);
     document.getElementById('state').hidden = true;
     document.getElementById('report').hidden = false;
     renderHeader(report);
