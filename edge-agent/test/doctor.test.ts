@@ -24,6 +24,10 @@ describe('edge-agent doctor', () => {
     expect(byId.get('ffmpeg')?.status).toBe('ok');
     expect(byId.get('model:silero-vad-v4')?.status).toBe('ok');
     expect(byId.get('profiles')?.status).toBe('ok');
+    expect(byId.get('vision:flag-rates')).toMatchObject({
+      status: 'ok',
+      detail: expect.stringMatching(/movenet-thunder: headUp, handRaised; movenet-lightning: handRaised/),
+    });
     expect(byId.get('disk')?.status).not.toBe('fail');
     // This sandbox has no camera or sound card: they must read "absent", and not fail the run.
     for (const id of ['camera:v4l2', 'microphone:alsa'])

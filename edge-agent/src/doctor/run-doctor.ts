@@ -7,6 +7,7 @@ import { ffmpegPath } from '../capture/ffmpeg-path.ts';
 import { loadAllProfiles } from '../config/load-profile.ts';
 import { loadManifest, verifyModelFile } from '../models/manifest.ts';
 import { resolveModelPath } from '../models/resolve-model-path.ts';
+import { describeFlagRates } from '../vision/adjusted-count.ts';
 import { listCameras, listMicrophones, probeStream } from './devices.ts';
 import { detectHardware, recommendProfile } from './hardware.ts';
 import type { Check, HardwareFacts } from './types.ts';
@@ -191,6 +192,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   });
   checks.push(...(await modelChecks(options.manifestPath)));
   checks.push(whisperBuildCheck(hardware));
+  checks.push(flagRatesCheck());
   let profileIds: string[] = [];
   try {
     profileIds = (await loadAllProfiles(options.profilesDir)).map((p) => p.id);
@@ -214,6 +216,20 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     checks,
     ok: checks.every((c) => c.status !== 'fail'),
   };
+}
+
+/** Which vision figures go out corrected for the rules' measured error rates, per pose model. */
+function flagRatesCheck(): Check {
+  try {
+    return { id: 'vision:flag-rates', status: 'ok', detail: describeFlagRates() };
+  } catch (err) {
+    return {
+      id: 'vision:flag-rates',
+      status: 'fail',
+      detail: (err as Error).message,
+      fix: 'Restore edge-agent/src/vision/flag-rates.json from the release.',
+    };
+  }
 }
 
 export function formatDoctorReport(report: DoctorReport): string {

@@ -57,6 +57,15 @@ export function flagRatesFor(poseModel: string): PoseModelRates | null {
   return committed.poseModels[poseModel] ?? null;
 }
 
+/** One line for `doctor`: the pose models with committed rates and the flags they correct. */
+export function describeFlagRates(): string {
+  flagRatesFor('');
+  const models = Object.entries(committed!.poseModels).map(
+    ([model, rates]) => `${model}: ${Object.keys(rates).join(', ') || 'none'}`,
+  );
+  return `adjusted counts for ${models.join('; ')}; other models send the flags as they are`;
+}
+
 /** The flags of `rates` that can be corrected (tpr − fpr ≥ MIN_RATE_GAP); null if none. */
 export function correctable(rates: Partial<Record<keyof PoseModelRates, FlagRates>>): PoseModelRates | null {
   const out: PoseModelRates = {};
