@@ -1,6 +1,6 @@
 import type { UnavailableReason, VisionSection } from '@classroom/protocol';
 import { isAgentError } from '../errors.ts';
-import { analyzeFrame } from './analyze-frame.ts';
+import { analyzeFrame, flagRatesOf } from './analyze-frame.ts';
 import { createPoseBackend } from './create-backend.ts';
 import type { VisionSettings } from './settings-schema.ts';
 import type { PoseBackend, PoseTimings, RgbFrame } from './types.ts';
@@ -35,6 +35,8 @@ export class VisionStage {
   /** Loads the models; a missing or mismatching model disables vision, not the lesson. */
   async start(): Promise<UnavailableReason | null> {
     try {
+      // A damaged flag-rates.json would fail every frame: fail once, here (doctor names it).
+      flagRatesOf(this.#settings);
       await this.#backend.start();
     } catch (err) {
       this.#failure = isAgentError(err, 'E_MODEL_CHECKSUM')
