@@ -12,9 +12,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
-  adjustedCount,
-  adjustedShare,
   correctable,
+  estimateFigures,
   type FlagRates,
   type PoseModelRates,
 } from '../../edge-agent/src/vision/adjusted-count.ts';
@@ -132,6 +131,7 @@ export function frameLabels(
 }
 
 const UP_CLASSES: number[] = [CLASS.lookup, CLASS.raiseHand, CLASS.stand];
+const mean = (xs: number[]) => (xs.length ? round(xs.reduce((a, b) => a + b, 0) / xs.length) : null);
 
 /** The settings the eval's frames are analysed with: the defaults, with the data's pose model. */
 function settingsOf(data: ClassroomPoses): VisionSettings {
@@ -141,11 +141,12 @@ function settingsOf(data: ClassroomPoses): VisionSettings {
 }
 
 /** Each photo's analysis with the students paired to labelled boxes (teacher left out). */
-function analysedPhotos(data: ClassroomPoses, rules: BehaviourRules, rates: PoseModelRates | null) {
+function analysedPhotos(data: ClassroomPoses, rules: BehaviourRules) {
   const settings = settingsOf(data);
   return data.frames.map((f, position) => {
     const gt = frameLabels(data, f);
-    const frame = analyzeFrame(f.persons, f.width, f.height, settings, rules, rates);
+    // The flags only: the figures a window would carry are estimated from them (figureErrors).
+    const frame = analyzeFrame(f.persons, f.width, f.height, settings, rules, null);
     const students = frame.persons.filter((p) => !p.teacher);
     const pairs = matchPairs(
       students.map((p) => p.box),
@@ -192,21 +193,12 @@ function figureErrors(photos: AnalysedPhoto[], rates: PoseModelRates | null) {
   const lookup: number[] = [];
   const up: number[] = [];
   for (const { gt, frame } of photos) {
-    const est = {
-      handsRaised: rates?.handRaised
-        ? adjustedCount(frame.handsRaised, frame.students, rates.handRaised)
-        : frame.handsRaised,
-      headsUpRatio:
-        rates?.headUp && frame.headsUpRatio !== null
-          ? adjustedShare(frame.headsUpRatio, rates.headUp)
-          : frame.headsUpRatio,
-    };
+    const est = rates ? estimateFigures(frame, rates, true) : frame;
     hands.push(Math.abs(est.handsRaised - gt.filter((g) => g.cls === CLASS.raiseHand).length));
     if (!gt.length || est.headsUpRatio === null) continue;
     lookup.push(Math.abs(est.headsUpRatio - gt.filter((g) => g.cls === CLASS.lookup).length / gt.length));
     up.push(Math.abs(est.headsUpRatio - gt.filter((g) => UP_CLASSES.includes(g.cls)).length / gt.length));
   }
-  const mean = (xs: number[]) => (xs.length ? round(xs.reduce((a, b) => a + b, 0) / xs.length) : null);
   return {
     handsCountMae: mean(hands),
     headsUpRatioMae: mean(lookup),
@@ -217,7 +209,7 @@ function figureErrors(photos: AnalysedPhoto[], rates: PoseModelRates | null) {
 /** Scores behaviour rules against the ClaBehavior labels (see docs/accuracy.md for the matching). */
 export function scoreClassroom(data: ClassroomPoses, rules: BehaviourRules = DEFAULT_RULES): object {
   // The flags are the same with or without rates; the rates only turn them into estimates.
-  const photos = analysedPhotos(data, rules, null);
+  const photos = analysedPhotos(data, rules);
   let detTp = 0;
   let detPred = 0;
   let detGt = 0;
@@ -246,7 +238,6 @@ export function scoreClassroom(data: ClassroomPoses, rules: BehaviourRules = DEF
     personErr.push(Math.abs(frame.students - gt.length));
     ms += f.ms;
   }
-  const mean = (xs: number[]) => (xs.length ? round(xs.reduce((a, b) => a + b, 0) / xs.length) : null);
   const committed = rules === DEFAULT_RULES ? flagRatesOf(settingsOf(data)) : null;
   const half = (h: number) => photos.filter((p) => p.position % 2 === h);
   return {

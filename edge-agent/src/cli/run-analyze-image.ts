@@ -10,7 +10,7 @@ export const ANALYZE_IMAGE_USAGE = `usage: edge-agent analyze-image <file> [--js
   rules' measured error rates. Nothing is written or sent; keypoints are printed only with --keypoints.`;
 
 const r1 = (v: number) => Math.round(v * 10) / 10;
-const round3 = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
+const round3 = (v: number) => Math.round(v * 1000) / 1000;
 
 /** `edge-agent analyze-image <file> [--json]`: one photo through the vision stage, on stdout only. */
 export async function runAnalyzeImage(argv: string[]): Promise<void> {
@@ -46,7 +46,7 @@ export async function runAnalyzeImage(argv: string[]): Promise<void> {
     students: r.students,
     handsRaised: r.handsRaised,
     standing: r.standing,
-    headsUpRatio: round3(r.headsUpRatio),
+    headsUpRatio: r.headsUpRatio === null ? null : round3(r.headsUpRatio),
     teacherZone: r.teacher?.zone ?? null,
     // What a window would carry: the flags corrected for the rules' error rates (adjusted-count.ts).
     estimates: r.estimates && {
@@ -63,7 +63,7 @@ export async function runAnalyzeImage(argv: string[]): Promise<void> {
       `${persons.length} people, ${frame.students} students: ${frame.handsRaised} hands raised, ` +
         `${frame.standing} standing, heads up ${frame.headsUpRatio ?? 'n/a'}, teacher ${frame.teacherZone ?? 'not seen'}` +
         (frame.estimates
-          ? `; estimated ${frame.estimates.handsRaised ?? 0} hands raised, heads up ${frame.estimates.headsUpRatio ?? 'n/a'}`
+          ? `; estimated ${frame.estimates.handsRaised} hands raised, heads up ${frame.estimates.headsUpRatio ?? 'n/a'}`
           : '') +
         '\n',
     );

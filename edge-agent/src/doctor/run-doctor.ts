@@ -93,18 +93,21 @@ function diskCheck(stateDir: string): Check {
   }
 }
 
+/** A check that failed with `err`, whose message says what was wrong. */
+const failed = (id: string, err: unknown, fix: string): Check => ({
+  id,
+  status: 'fail',
+  detail: (err as Error).message,
+  fix,
+});
+
 async function ffmpegCheck(): Promise<Check> {
   try {
     const bin = ffmpegPath();
     const { stdout } = await run(bin, ['-hide_banner', '-version'], { timeout: 10_000 });
     return { id: 'ffmpeg', status: 'ok', detail: `${bin}: ${stdout.split('\n')[0] ?? ''}` };
   } catch (err) {
-    return {
-      id: 'ffmpeg',
-      status: 'fail',
-      detail: (err as Error).message,
-      fix: 'Reinstall with npm ci, or set FFMPEG_PATH.',
-    };
+    return failed('ffmpeg', err, 'Reinstall with npm ci, or set FFMPEG_PATH.');
   }
 }
 
@@ -113,9 +116,7 @@ async function modelChecks(manifestPath?: string): Promise<Check[]> {
   try {
     manifest = await loadManifest(manifestPath);
   } catch (err) {
-    return [
-      { id: 'models', status: 'fail', detail: (err as Error).message, fix: 'Restore models/manifest.json.' },
-    ];
+    return [failed('models', err, 'Restore models/manifest.json.')];
   }
   const checks: Check[] = [];
   for (const entry of manifest.models) {
@@ -150,12 +151,7 @@ async function brokerCheck(url: string): Promise<Check> {
     await client.endAsync();
     return { id: 'broker', status: 'ok', detail: `${url.replace(/\/\/[^@/]*@/, '//***@')} reachable` };
   } catch (err) {
-    return {
-      id: 'broker',
-      status: 'fail',
-      detail: (err as Error).message,
-      fix: 'Check the broker address, firewall and credentials.',
-    };
+    return failed('broker', err, 'Check the broker address, firewall and credentials.');
   }
 }
 
@@ -202,12 +198,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
       detail: `${profileIds.length} valid: ${profileIds.join(', ')}`,
     });
   } catch (err) {
-    checks.push({
-      id: 'profiles',
-      status: 'fail',
-      detail: (err as Error).message,
-      fix: 'Fix the named file and field.',
-    });
+    checks.push(failed('profiles', err, 'Fix the named file and field.'));
   }
   if (options.broker) checks.push(await brokerCheck(options.broker));
   return {
@@ -223,12 +214,11 @@ function flagRatesCheck(): Check {
   try {
     return { id: 'vision:flag-rates', status: 'ok', detail: describeFlagRates() };
   } catch (err) {
-    return {
-      id: 'vision:flag-rates',
-      status: 'fail',
-      detail: (err as Error).message,
-      fix: 'Restore edge-agent/src/vision/flag-rates.json from the release.',
-    };
+    return failed(
+      'vision:flag-rates',
+      err,
+      'Restore edge-agent/src/vision/flag-rates.json from the release.',
+    );
   }
 }
 

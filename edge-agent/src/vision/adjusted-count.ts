@@ -37,30 +37,37 @@ const FlagRatesFile = Type.Object(
  */
 export const MIN_RATE_GAP = 0.1;
 
+/** Whether a flag's two rates lie far enough apart to correct by (MIN_RATE_GAP). */
+const correctableRate = (r: FlagRates): boolean => r.tpr - r.fpr >= MIN_RATE_GAP;
+
 const checkFile = TypeCompiler.Compile(FlagRatesFile);
 let committed: Static<typeof FlagRatesFile> | null = null;
+
+/** flag-rates.json, read and checked once per process; a damaged file throws, naming what is wrong. */
+function committedRates(): Static<typeof FlagRatesFile> {
+  if (!committed) {
+    const raw: unknown = JSON.parse(readFileSync(new URL('./flag-rates.json', import.meta.url), 'utf8'));
+    if (!checkFile.Check(raw)) throw new Error('vision/flag-rates.json does not match its schema');
+    for (const [model, rates] of Object.entries(raw.poseModels))
+      for (const [flag, r] of Object.entries(rates) as [string, FlagRates][])
+        if (!correctableRate(r))
+          throw new Error(`vision/flag-rates.json: ${model} ${flag} tpr − fpr under ${MIN_RATE_GAP}`);
+    committed = raw;
+  }
+  return committed;
+}
 
 /**
  * The rates measured for a pose model with the default behaviour rules (flag-rates.json), or null
  * for a model never measured (the onnx backend's): its figures are then the flagged counts as they are.
  */
 export function flagRatesFor(poseModel: string): PoseModelRates | null {
-  if (!committed) {
-    const raw: unknown = JSON.parse(readFileSync(new URL('./flag-rates.json', import.meta.url), 'utf8'));
-    if (!checkFile.Check(raw)) throw new Error('vision/flag-rates.json does not match its schema');
-    for (const [model, rates] of Object.entries(raw.poseModels))
-      for (const [flag, r] of Object.entries(rates) as [string, FlagRates][])
-        if (r.tpr - r.fpr < MIN_RATE_GAP)
-          throw new Error(`vision/flag-rates.json: ${model} ${flag} tpr − fpr under ${MIN_RATE_GAP}`);
-    committed = raw;
-  }
-  return committed.poseModels[poseModel] ?? null;
+  return committedRates().poseModels[poseModel] ?? null;
 }
 
 /** One line for `doctor`: the pose models with committed rates and the flags they correct. */
 export function describeFlagRates(): string {
-  flagRatesFor('');
-  const models = Object.entries(committed!.poseModels).map(
+  const models = Object.entries(committedRates().poseModels).map(
     ([model, rates]) => `${model}: ${Object.keys(rates).join(', ') || 'none'}`,
   );
   return `adjusted counts for ${models.join('; ')}; other models send the flags as they are`;
@@ -71,7 +78,7 @@ export function correctable(rates: Partial<Record<keyof PoseModelRates, FlagRate
   const out: PoseModelRates = {};
   for (const flag of ['headUp', 'handRaised'] as const) {
     const r = rates[flag];
-    if (r && r.tpr - r.fpr >= MIN_RATE_GAP) out[flag] = r;
+    if (r && correctableRate(r)) out[flag] = r;
   }
   return Object.keys(out).length ? out : null;
 }
@@ -86,7 +93,7 @@ export function correctable(rates: Partial<Record<keyof PoseModelRates, FlagRate
  */
 export function adjustedShare(flaggedShare: number, r: FlagRates, clamp = true): number {
   const share = (flaggedShare - r.fpr) / (r.tpr - r.fpr);
-  return clamp ? Math.min(1, Math.max(0, share)) : share;
+  return clamp ? clampShare(share) : share;
 }
 
 /**
@@ -102,3 +109,31 @@ export function adjustedCount(flagged: number, people: number, r: FlagRates, cla
 /** A share into 0..1 and a count into 0..people, for estimates averaged unclamped. */
 export const clampShare = (share: number): number => Math.min(1, Math.max(0, share));
 export const clampCount = (count: number, people: number): number => Math.min(people, Math.max(0, count));
+
+/** A frame's flagged figures, as `analyzeFrame` counts them. */
+export interface FlaggedFigures {
+  handsRaised: number;
+  students: number;
+  /** Null when no student's head could be judged. */
+  headsUpRatio: number | null;
+}
+
+/**
+ * The estimates of a frame's true figures from its flags: each flag with rates corrected, the
+ * others as flagged. `clamp` false for figures that are averaged later (window-aggregator.ts).
+ */
+export function estimateFigures(
+  f: FlaggedFigures,
+  rates: PoseModelRates,
+  clamp: boolean,
+): { handsRaised: number; headsUpRatio: number | null } {
+  return {
+    handsRaised: rates.handRaised
+      ? adjustedCount(f.handsRaised, f.students, rates.handRaised, clamp)
+      : f.handsRaised,
+    headsUpRatio:
+      rates.headUp && f.headsUpRatio !== null
+        ? adjustedShare(f.headsUpRatio, rates.headUp, clamp)
+        : f.headsUpRatio,
+  };
+}

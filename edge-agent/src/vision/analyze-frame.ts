@@ -1,4 +1,4 @@
-import { adjustedCount, adjustedShare, flagRatesFor, type PoseModelRates } from './adjusted-count.ts';
+import { estimateFigures, flagRatesFor, type PoseModelRates } from './adjusted-count.ts';
 import { classify, DEFAULT_RULES, type BehaviourRules, type PersonFlags } from './behaviour.ts';
 import type { VisionSettings } from './settings-schema.ts';
 import { findTeacher, zoneOf, type TeacherZone } from './teacher.ts';
@@ -40,26 +40,18 @@ export function analyzeFrame(
   const students = annotated.filter((p) => !p.teacher);
   const judged = students.filter((p) => p.headUp !== null);
   const teacher = t === null ? null : (persons[t] as PersonPose);
-  const handsRaised = students.filter((p) => p.handRaised).length;
-  const headsUp = judged.filter((p) => p.headUp).length;
+  const flagged = {
+    handsRaised: students.filter((p) => p.handRaised).length,
+    students: students.length,
+    headsUpRatio: judged.length ? judged.filter((p) => p.headUp).length / judged.length : null,
+  };
   return {
     width,
     height,
     persons: annotated,
-    students: students.length,
-    handsRaised,
+    ...flagged,
     standing: students.filter((p) => p.standing).length,
-    headsUpRatio: judged.length ? headsUp / judged.length : null,
-    estimates: rates && {
-      handsRaised: rates.handRaised
-        ? adjustedCount(handsRaised, students.length, rates.handRaised, false)
-        : handsRaised,
-      headsUpRatio: !judged.length
-        ? null
-        : rates.headUp
-          ? adjustedShare(headsUp / judged.length, rates.headUp, false)
-          : headsUp / judged.length,
-    },
+    estimates: rates && estimateFigures(flagged, rates, false),
     teacher: teacher ? { box: teacher.box, zone: zoneOf(teacher.box, width, height, settings.zones) } : null,
   };
 }

@@ -15,7 +15,7 @@ let lessonStartMs = 0;
 export const setLessonStart = (ms) => (lessonStartMs = ms);
 /** Milliseconds since the lesson started. */
 export const sinceStart = (ms) => ms - lessonStartMs;
-export const minutes = (ms) => Math.round(((ms - lessonStartMs) / 60_000) * 1000) / 1000;
+export const minutes = (ms) => Math.round((sinceStart(ms) / 60_000) * 1000) / 1000;
 
 export function figure(list, label, value, id) {
   list.append(el('div', {}, el('dt', { text: label }), el('dd', { text: value, 'data-figure': id })));
